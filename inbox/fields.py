@@ -1,0 +1,51 @@
+"""Model fields for secrets stored at rest."""
+
+import json
+from functools import cache
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+
+@cache
+def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    try:
+        return MultiFernet([Fernet(key.encode()) for key in keys])
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEY must be Fernet keys (32 url-safe base64-encoded bytes), "
+            "comma-separated."
+        ) from exc
+
+
+def fernet() -> MultiFernet:
+    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS))
+
+
+class EncryptedJSONField(models.TextField):
+    """A JSON object stored as a Fernet token: readable only with FIELD_ENCRYPTION_KEY.
+
+    The first key encrypts, every key decrypts, so keys can be rotated by prepending one.
+    """
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            return json.loads(fernet().decrypt(value.encode()))
+        except InvalidToken as exc:
+            raise ImproperlyConfigured(
+                "Stored credentials cannot be decrypted with FIELD_ENCRYPTION_KEY; "
+                "was the key changed without keeping the old one?"
+            ) from exc
+
+    def to_python(self, value: Any) -> Any:
+        return value
+
+    def get_prep_value(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        return fernet().encrypt(json.dumps(value, sort_keys=True).encode()).decode()

@@ -1,0 +1,76 @@
+"""The project's own typed inbound items: what every adapter's parse() returns.
+
+Nothing past parse() sees platform JSON; ingest works on these alone.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+ConversationKind = Literal["direct", "comment", "review", "mention"]
+MessageKind = Literal["message", "comment", "review", "mention", "post"]
+DeliveryStatus = Literal["delivered", "read", "failed"]
+
+
+@dataclass(frozen=True)
+class Person:
+    """The customer as the platform names them."""
+
+    external_id: str
+    name: str = ""
+    handle: str = ""
+    avatar_url: str = ""
+    profile: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    type: str  # image, video, audio, file, location, sticker, link, fallback
+    url: str = ""
+    name: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    """A message, comment, review or mention; or an echo of one the account sent."""
+
+    account_external_id: str
+    thread_key: str
+    conversation_kind: ConversationKind
+    external_id: str
+    sender: Person
+    timestamp: datetime
+    text: str = ""
+    kind: MessageKind = "message"
+    public: bool = False
+    attachments: tuple[Attachment, ...] = ()
+    parent_external_id: str = ""
+    # True for what the account itself sent (echoes, the Page's own comments).
+    outbound: bool = False
+    # The post, tweet or review a comment thread hangs under.
+    context: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DeliveryUpdate:
+    """Our outbound messages reached a new state (delivered, read, failed)."""
+
+    account_external_id: str
+    status: DeliveryStatus
+    external_ids: tuple[str, ...] = ()
+    # Platforms that report "everything before T": Messenger's watermark.
+    watermark: datetime | None = None
+    thread_key: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """Something in the payload that nothing handles: stored, skipped and counted."""
+
+    reason: str
+    account_external_id: str = ""
+
+
+InboundItem = InboundMessage | DeliveryUpdate | Skipped

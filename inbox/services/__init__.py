@@ -1,0 +1,63 @@
+"""Every write in socialcare goes through these functions."""
+
+from .accounts import account_connect, account_remove
+from .conversations import (
+    UNSET,
+    NotAllowed,
+    conversation_mark_read,
+    conversation_update,
+    note_create,
+)
+from .events import (
+    events_replay,
+    events_sweep,
+    webhook_event_process,
+    webhook_event_store,
+    webhook_event_store_malformed,
+)
+from .ingest import (
+    IngestResult,
+    delivery_update_apply,
+    identity_upsert,
+    items_ingest,
+    message_ingest,
+)
+from .library import canned_response_create, canned_response_used
+from .sending import (
+    ReplyRefused,
+    message_mark_sent,
+    message_retry,
+    message_send,
+    messages_fail_stale_sending,
+    reply_create,
+    reply_refusal,
+)
+
+__all__ = [
+    "UNSET",
+    "IngestResult",
+    "NotAllowed",
+    "ReplyRefused",
+    "account_connect",
+    "account_remove",
+    "canned_response_create",
+    "canned_response_used",
+    "conversation_mark_read",
+    "conversation_update",
+    "delivery_update_apply",
+    "events_replay",
+    "events_sweep",
+    "identity_upsert",
+    "items_ingest",
+    "message_ingest",
+    "message_mark_sent",
+    "message_retry",
+    "message_send",
+    "messages_fail_stale_sending",
+    "note_create",
+    "reply_create",
+    "reply_refusal",
+    "webhook_event_process",
+    "webhook_event_store",
+    "webhook_event_store_malformed",
+]

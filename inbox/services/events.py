@@ -1,0 +1,126 @@
+"""Raw webhook events: store at once, process in a task, sweep what was missed, replay."""
+
+import json
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from inbox.adapters import get_adapter
+from inbox.models import ChannelAccount, WebhookEvent
+
+from .ingest import IngestResult, items_ingest
+
+log = logging.getLogger(__name__)
+# Automatic re-runs of an event whose processing crashed; after that only replay_events.
+MAX_AUTOMATIC_ATTEMPTS = 5
+
+
+def webhook_event_store(
+    *, kind: str, body: bytes, account: ChannelAccount | None = None
+) -> WebhookEvent:
+    """One INSERT; processing is enqueued once it is committed."""
+    with transaction.atomic():
+        event = WebhookEvent.objects.create(kind=kind, body=body, account=account)
+        _enqueue(event.pk)
+    return event
+
+
+def webhook_event_store_malformed(
+    *, kind: str, body: bytes, error: str, account: ChannelAccount | None = None
+) -> WebhookEvent:
+    """Kept for audit, never processed: there is nothing to parse."""
+    return WebhookEvent.objects.create(
+        kind=kind,
+        body=body,
+        account=account,
+        status=WebhookEvent.Status.FAILED,
+        last_error=error,
+        processed_at=timezone.now(),
+    )
+
+
+def _enqueue(event_id: int) -> None:
+    from inbox.tasks import process_webhook_event
+
+    transaction.on_commit(lambda: process_webhook_event.delay(event_id))
+
+
+def webhook_event_process(*, event_id: int, force: bool = False) -> IngestResult | None:
+    """Parse and ingest one stored event. Idempotent: ingest dedupes on platform ids."""
+    event = WebhookEvent.objects.select_related("account").filter(pk=event_id).first()
+    if event is None or (event.processed_at is not None and not force):
+        return None
+    WebhookEvent.objects.filter(pk=event.pk).update(attempts=event.attempts + 1)
+    try:
+        adapter = get_adapter(event.kind)
+        payload = json.loads(bytes(event.body))
+        account_id = event.account.external_id if event.account else ""
+        items = adapter.parse(payload, account_external_id=account_id)
+    except (LookupError, ValueError, KeyError, TypeError) as exc:
+        # The body itself is wrong: re-running cannot help, so it is not retried.
+        log.warning("webhook event %s is malformed: %s", event.pk, exc)
+        _finish(event, WebhookEvent.Status.FAILED, error=f"malformed: {exc}")
+        return None
+    try:
+        result = items_ingest(kind=event.kind, items=items, account=event.account)
+    except Exception as exc:
+        log.exception("webhook event %s failed", event.pk)
+        WebhookEvent.objects.filter(pk=event.pk).update(
+            status=WebhookEvent.Status.FAILED, last_error=f"{type(exc).__name__}: {exc}"
+        )
+        raise
+    handled = result.created + result.duplicates + result.updated
+    status = (
+        WebhookEvent.Status.SKIPPED
+        if result.skipped and not handled
+        else WebhookEvent.Status.PROCESSED
+    )
+    _finish(event, status, skipped=result.skipped, error="; ".join(result.skip_reasons[:5]))
+    return result
+
+
+def _finish(event: WebhookEvent, status: str, *, skipped: int = 0, error: str = "") -> None:
+    WebhookEvent.objects.filter(pk=event.pk).update(
+        status=status, processed_at=timezone.now(), skipped_items=skipped, last_error=error[:2000]
+    )
+
+
+def events_sweep() -> int:
+    """Re-enqueue events nobody processed within a minute (broker or worker outage)."""
+    cutoff = timezone.now() - timedelta(seconds=settings.SOCIALCARE_SWEEP_AFTER_SECONDS)
+    # queued_at moves on each re-enqueue, so a slow backlog is not flooded with copies.
+    ids = list(
+        WebhookEvent.objects.filter(
+            processed_at__isnull=True,
+            queued_at__lt=cutoff,
+            attempts__lt=MAX_AUTOMATIC_ATTEMPTS,
+        )
+        .order_by("queued_at")
+        .values_list("pk", flat=True)[:1000]
+    )
+    WebhookEvent.objects.filter(pk__in=ids).update(queued_at=timezone.now())
+    from inbox.tasks import process_webhook_event
+
+    for event_id in ids:
+        process_webhook_event.delay(event_id)
+    return len(ids)
+
+
+def events_replay(*, event_ids: Iterable[int]) -> list[tuple[int, IngestResult | None, str]]:
+    """Re-run chosen events now, in this process; returns (id, result, error) for each."""
+    outcomes = []
+    for event_id in event_ids:
+        try:
+            result = webhook_event_process(event_id=event_id, force=True)
+            error = ""
+            if result is None:
+                event = WebhookEvent.objects.filter(pk=event_id).first()
+                error = event.last_error if event else "no such event"
+        except Exception as exc:  # noqa: BLE001 - report and go on with the next one
+            result, error = None, f"{type(exc).__name__}: {exc}"
+        outcomes.append((event_id, result, error))
+    return outcomes

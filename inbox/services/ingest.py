@@ -1,0 +1,247 @@
+"""Inbound items -> contacts, identities, conversations and messages.
+
+Safe under concurrency: every "create if missing" leans on a database unique constraint
+(identity per account, thread per account, platform message id per account) inside a
+savepoint, so two workers racing on the same new thread end with one row each and the
+loser reads the winner's row.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from inbox import realtime
+from inbox.items import DeliveryUpdate, InboundItem, InboundMessage, Person, Skipped
+from inbox.models import Activity, ChannelAccount, Contact, Conversation, Identity, Message
+
+STATUS_RANK = {
+    Message.Status.QUEUED: 0,
+    Message.Status.SENDING: 1,
+    Message.Status.SENT: 2,
+    Message.Status.DELIVERED: 3,
+    Message.Status.READ: 4,
+}
+
+
+@dataclass
+class IngestResult:
+    created: int = 0
+    duplicates: int = 0
+    updated: int = 0
+    skipped: int = 0
+    skip_reasons: list[str] = field(default_factory=list)
+
+    def skip(self, reason: str) -> None:
+        self.skipped += 1
+        self.skip_reasons.append(reason)
+
+
+def items_ingest(
+    *, kind: str, items: list[InboundItem], account: ChannelAccount | None = None
+) -> IngestResult:
+    """Ingest parsed items of one channel. Idempotent: re-running changes nothing."""
+    result = IngestResult()
+    accounts: dict[str, ChannelAccount | None] = {}
+    if account is not None:
+        accounts[account.external_id] = account
+    for item in items:
+        if isinstance(item, Skipped):
+            result.skip(item.reason)
+            continue
+        target = _account(kind, item.account_external_id, accounts)
+        if target is None:
+            result.skip(f"no connected {kind} account {item.account_external_id}")
+            continue
+        if isinstance(item, InboundMessage):
+            if message_ingest(account=target, item=item):
+                result.created += 1
+            else:
+                result.duplicates += 1
+        elif isinstance(item, DeliveryUpdate):
+            result.updated += delivery_update_apply(account=target, item=item)
+    return result
+
+
+def _account(
+    kind: str, external_id: str, cache: dict[str, ChannelAccount | None]
+) -> ChannelAccount | None:
+    if external_id not in cache:
+        cache[external_id] = (
+            ChannelAccount.objects.filter(kind=kind, external_id=external_id)
+            .exclude(status=ChannelAccount.Status.DISABLED)
+            .first()
+        )
+    return cache[external_id]
+
+
+def message_ingest(*, account: ChannelAccount, item: InboundMessage) -> Message | None:
+    """Store one inbound item. Returns the new message, or None for a duplicate."""
+    with transaction.atomic():
+        if Message.objects.filter(account=account, external_id=item.external_id).exists():
+            return None
+        identity = None if item.outbound else identity_upsert(account=account, person=item.sender)
+        conversation, created = _conversation_for(account=account, item=item, identity=identity)
+        try:
+            with transaction.atomic():
+                message = Message.objects.create(
+                    conversation=conversation,
+                    account=account,
+                    direction=Message.Direction.OUT if item.outbound else Message.Direction.IN,
+                    kind=item.kind,
+                    public=item.public,
+                    text=item.text,
+                    attachments=[a.__dict__ for a in item.attachments],
+                    identity=identity,
+                    external_id=item.external_id,
+                    parent_external_id=item.parent_external_id,
+                    sent_elsewhere=item.outbound,
+                    status=Message.Status.SENT if item.outbound else Message.Status.RECEIVED,
+                    platform_timestamp=item.timestamp,
+                    sent_at=item.timestamp if item.outbound else None,
+                )
+        except IntegrityError:
+            # Another worker stored the same platform id first.
+            return None
+        _conversation_touch(conversation, item=item, created=created)
+    realtime.publish(
+        realtime.account_streams(account.pk, conversation.pk),
+        {"type": "message.created", "conversation": conversation.pk, "message": message.pk},
+    )
+    return message
+
+
+def identity_upsert(*, account: ChannelAccount, person: Person) -> Identity:
+    identity = (
+        Identity.objects.select_related("contact")
+        .filter(account=account, external_id=person.external_id)
+        .first()
+    )
+    if identity is None:
+        try:
+            with transaction.atomic():
+                contact = Contact.objects.create(name=person.name, avatar_url=person.avatar_url)
+                return Identity.objects.create(
+                    contact=contact,
+                    account=account,
+                    external_id=person.external_id,
+                    handle=person.handle,
+                    name=person.name,
+                    avatar_url=person.avatar_url,
+                    profile=person.profile,
+                )
+        except IntegrityError:
+            identity = Identity.objects.select_related("contact").get(
+                account=account, external_id=person.external_id
+            )
+    _identity_refresh(identity, person)
+    return identity
+
+
+def _identity_refresh(identity: Identity, person: Person) -> None:
+    changed = [
+        name
+        for name in ("name", "handle", "avatar_url")
+        if getattr(person, name) and getattr(person, name) != getattr(identity, name)
+    ]
+    for name in changed:
+        setattr(identity, name, getattr(person, name))
+    if person.profile and person.profile != identity.profile:
+        identity.profile = {**identity.profile, **person.profile}
+        changed.append("profile")
+    if changed:
+        identity.save(update_fields=changed)
+    if person.name and not identity.contact.name:
+        identity.contact.name = person.name
+        identity.contact.save(update_fields=["name"])
+
+
+def _conversation_for(
+    *, account: ChannelAccount, item: InboundMessage, identity: Identity | None
+) -> tuple[Conversation, bool]:
+    existing = Conversation.objects.filter(account=account, thread_key=item.thread_key).first()
+    if existing is None:
+        if identity is None:
+            # Our own post or echo opened the thread: the customer is the recipient.
+            identity = identity_upsert(account=account, person=item.sender)
+        try:
+            with transaction.atomic():
+                conversation = Conversation.objects.create(
+                    account=account,
+                    contact_id=identity.contact_id,
+                    identity=identity,
+                    kind=item.conversation_kind,
+                    thread_key=item.thread_key,
+                    last_activity_at=item.timestamp,
+                    context=item.context,
+                    team=account.teams.order_by("pk").first(),
+                )
+                Activity.objects.create(conversation=conversation, verb=Activity.Verb.CREATED)
+                return _locked(conversation.pk), True
+        except IntegrityError:
+            existing = Conversation.objects.get(account=account, thread_key=item.thread_key)
+    return _locked(existing.pk), False
+
+
+def _locked(pk: int) -> Conversation:
+    # Serialises concurrent messages of one thread while counters are updated.
+    return Conversation.objects.select_for_update().get(pk=pk)
+
+
+def _conversation_touch(conversation: Conversation, *, item: InboundMessage, created: bool) -> None:
+    ts = item.timestamp
+    fields = {"last_activity_at", "last_message_at", "snippet"}
+    if conversation.last_message_at is None or ts >= conversation.last_message_at:
+        conversation.last_message_at = ts
+        conversation.snippet = (item.text or _attachment_snippet(item))[:200]
+    conversation.last_activity_at = max(conversation.last_activity_at, ts)
+    if item.context and not conversation.context:
+        conversation.context = item.context
+        fields.add("context")
+    if item.outbound:
+        # Answered from another tool: nobody is waiting any more.
+        conversation.waiting_since = None
+        conversation.sla_due_at = None
+        fields |= {"waiting_since", "sla_due_at"}
+    else:
+        if conversation.last_inbound_at is None or ts > conversation.last_inbound_at:
+            conversation.last_inbound_at = ts
+        if conversation.waiting_since is None or ts < conversation.waiting_since:
+            conversation.waiting_since = ts
+            conversation.sla_due_at = ts + timedelta(minutes=settings.SOCIALCARE_SLA_MINUTES)
+        conversation.unread = True
+        fields |= {"last_inbound_at", "waiting_since", "sla_due_at", "unread"}
+        if conversation.status == Conversation.Status.DONE and not created:
+            conversation.status = Conversation.Status.OPEN
+            fields.add("status")
+            Activity.objects.create(conversation=conversation, verb=Activity.Verb.REOPENED)
+    conversation.save(update_fields=sorted(fields))
+
+
+def _attachment_snippet(item: InboundMessage) -> str:
+    return ", ".join(f"[{a.type}]" for a in item.attachments)
+
+
+def delivery_update_apply(*, account: ChannelAccount, item: DeliveryUpdate) -> int:
+    """Move our outbound messages forward (never backwards) to delivered, read or failed."""
+    outbound = Message.objects.filter(account=account, direction=Message.Direction.OUT)
+    if item.external_ids:
+        targets = outbound.filter(external_id__in=item.external_ids)
+    elif item.watermark is not None and item.thread_key:
+        targets = outbound.filter(
+            conversation__thread_key=item.thread_key, sent_at__lte=item.watermark
+        )
+    else:
+        return 0
+    if item.status == "failed":
+        return targets.exclude(status=Message.Status.FAILED).update(
+            status=Message.Status.FAILED, error=item.reason or "the platform reported a failure"
+        )
+    # Only messages the platform already has can move; queued or failed ones stay put.
+    behind = [
+        s
+        for s in (Message.Status.SENT, Message.Status.DELIVERED)
+        if STATUS_RANK[s] < STATUS_RANK[item.status]
+    ]
+    return targets.filter(status__in=behind).update(status=item.status)

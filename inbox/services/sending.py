@@ -1,0 +1,305 @@
+"""Outbound: replies are queued, sent once by a task, retried or failed visibly.
+
+A message moves queued -> sending -> sent, or to failed with a reason. The send task
+flips queued -> sending under a row lock and commits before calling the platform, so a
+redelivered task (worker crash, late ack) finds it no longer queued and sends nothing.
+A send interrupted mid-call stays "sending" until the sweep marks it failed with a
+reason that says it may have gone out: at most once, and never silently.
+"""
+
+import logging
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inbox import realtime
+from inbox.adapters import (
+    Outbound,
+    PermanentSendError,
+    RetryableSendError,
+    get_adapter,
+)
+from inbox.items import Attachment
+from inbox.models import Activity, ChannelAccount, Conversation, Message
+
+log = logging.getLogger(__name__)
+STALE_SENDING_AFTER = timedelta(minutes=10)
+
+
+class ReplyRefused(Exception):
+    """The reply cannot be sent on this channel or now; the message says why."""
+
+
+def reply_refusal(*, conversation: Conversation, private: bool) -> str | None:
+    """Why a reply of this kind cannot be sent, or None when it can."""
+    account = conversation.account
+    if account.status != ChannelAccount.Status.ACTIVE:
+        return _("The account %(name)s needs to be reconnected before replies can be sent.") % {
+            "name": account.name
+        }
+    try:
+        adapter = get_adapter(account.kind)
+    except LookupError:
+        return _("The %(kind)s channel is not installed.") % {"kind": account.kind}
+    caps = adapter.capabilities
+    is_direct = conversation.kind == Conversation.Kind.DIRECT
+    if not is_direct and private and not caps.private_reply:
+        return _("This channel cannot reply privately to a %(kind)s.") % {
+            "kind": conversation.get_kind_display().lower()
+        }
+    if not is_direct and not private and not caps.public_reply:
+        return _("This channel cannot reply publicly here; reply privately instead.")
+    window = caps.messaging_window
+    last_inbound = conversation.last_inbound_at
+    if (
+        (is_direct or private)
+        and window
+        and last_inbound
+        and timezone.now() - last_inbound > window
+    ):
+        return _(
+            "The messaging window has closed: the platform only allows replies within "
+            "%(hours)d hours of the customer's last message."
+        ) % {"hours": caps.messaging_window.total_seconds() // 3600}
+    return None
+
+
+def reply_create(
+    *, conversation: Conversation, author: AbstractBaseUser | None, text: str, private: bool = False
+) -> Message:
+    """Queue a reply to the customer; it is sent by a task once this transaction commits."""
+    text = text.strip()
+    if not text:
+        raise ReplyRefused(_("Write a reply before sending."))
+    adapter = get_adapter(conversation.account.kind)
+    limit = adapter.capabilities.max_text_length
+    if len(text) > limit:
+        raise ReplyRefused(
+            _("The reply is %(length)d characters long; this channel allows %(limit)d.")
+            % {"length": len(text), "limit": limit}
+        )
+    refusal = reply_refusal(conversation=conversation, private=private)
+    if refusal:
+        raise ReplyRefused(refusal)
+    is_public = conversation.kind != Conversation.Kind.DIRECT and not private
+    now = timezone.now()
+    with transaction.atomic():
+        message = Message.objects.create(
+            conversation=conversation,
+            account=conversation.account,
+            direction=Message.Direction.OUT,
+            kind=Message.Kind.COMMENT if is_public else Message.Kind.MESSAGE,
+            public=is_public,
+            text=text,
+            author=author,
+            status=Message.Status.QUEUED,
+        )
+        first_reply = not conversation.activities.filter(verb=Activity.Verb.REPLIED).exists()
+        Activity.objects.create(
+            conversation=conversation,
+            actor=author,
+            verb=Activity.Verb.REPLIED,
+            data={
+                "message": message.pk,
+                "first": first_reply,
+                "waited_seconds": _waited(conversation, now),
+            },
+        )
+        Conversation.objects.filter(pk=conversation.pk).update(
+            waiting_since=None,
+            sla_due_at=None,
+            last_activity_at=now,
+            last_message_at=now,
+            snippet=text[:200],
+        )
+        _enqueue_send(message)
+        realtime.publish(
+            realtime.account_streams(conversation.account_id, conversation.pk),
+            {"type": "message.created", "conversation": conversation.pk, "message": message.pk},
+        )
+    return message
+
+
+def _waited(conversation: Conversation, now: timezone.datetime) -> int | None:
+    if conversation.waiting_since is None:
+        return None
+    return int((now - conversation.waiting_since).total_seconds())
+
+
+def _enqueue_send(message: Message) -> None:
+    from inbox.tasks import send_message
+
+    transaction.on_commit(lambda: send_message.delay(message.pk))
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    sent: bool = False
+    # Seconds until the next attempt, when a retryable error leaves the message queued.
+    retry_in: float | None = None
+
+
+def message_send(*, message_id: int) -> SendOutcome:
+    """Send one queued message. Safe to call any number of times for the same message."""
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update()
+            .select_related("conversation__identity", "account")
+            .filter(pk=message_id)
+            .first()
+        )
+        if message is None or message.status != Message.Status.QUEUED:
+            return SendOutcome()
+        message.status = Message.Status.SENDING
+        message.attempts += 1
+        message.sending_since = timezone.now()
+        message.save(update_fields=["status", "attempts", "sending_since"])
+    outbound = _outbound(message)
+    adapter = get_adapter(message.account.kind)
+    try:
+        result = adapter.send(outbound)
+    except RetryableSendError as exc:
+        return _after_retryable(message, exc)
+    except PermanentSendError as exc:
+        _fail(message, exc.reason, account_broken=exc.account_broken)
+        return SendOutcome()
+    except Exception as exc:  # noqa: BLE001 - an adapter bug must not leave it "sending"
+        log.exception("adapter %s crashed sending message %s", message.account.kind, message.pk)
+        _fail(message, _("Sending failed unexpectedly: %(error)s") % {"error": exc})
+        return SendOutcome()
+    message_mark_sent(message=message, external_id=result.external_id)
+    return SendOutcome(sent=True)
+
+
+def _outbound(message: Message) -> Outbound:
+    conversation = message.conversation
+    identity = conversation.identity
+    parent = message.parent_external_id
+    if not parent and message.public:
+        # A public reply threads under the newest customer comment in this thread.
+        parent = (
+            conversation.messages.filter(direction=Message.Direction.IN)
+            .exclude(external_id=None)
+            .order_by("-platform_timestamp", "-pk")
+            .values_list("external_id", flat=True)
+            .first()
+        ) or ""
+    return Outbound(
+        message_id=message.pk,
+        account_external_id=message.account.external_id,
+        credentials=message.account.credentials,
+        options=message.account.options,
+        conversation_kind=conversation.kind,
+        thread_key=conversation.thread_key,
+        recipient_external_id=identity.external_id if identity else "",
+        text=message.text,
+        public=message.public,
+        parent_external_id=parent,
+        attachments=tuple(Attachment(**a) for a in message.attachments),
+    )
+
+
+def _backoff(attempt: int) -> float:
+    base = settings.SOCIALCARE_SEND_BACKOFF_BASE**attempt
+    capped = min(settings.SOCIALCARE_SEND_BACKOFF_MAX, base)
+    # Full jitter: spread retries of many messages after one outage.
+    return capped / 2 + random.uniform(0, capped / 2)
+
+
+def _after_retryable(message: Message, exc: RetryableSendError) -> SendOutcome:
+    if message.attempts >= settings.SOCIALCARE_SEND_MAX_ATTEMPTS:
+        _fail(
+            message,
+            _("Gave up after %(n)d attempts: %(reason)s")
+            % {"n": message.attempts, "reason": exc.reason},
+        )
+        return SendOutcome()
+    delay = exc.retry_after if exc.retry_after is not None else _backoff(message.attempts)
+    Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
+        status=Message.Status.QUEUED,
+        error=exc.reason,
+        next_attempt_at=timezone.now() + timedelta(seconds=delay),
+    )
+    return SendOutcome(retry_in=delay)
+
+
+def _fail(message: Message, reason: str, *, account_broken: bool = False) -> None:
+    with transaction.atomic():
+        Message.objects.filter(pk=message.pk).update(
+            status=Message.Status.FAILED, error=reason, next_attempt_at=None
+        )
+        Activity.objects.create(
+            conversation_id=message.conversation_id,
+            verb=Activity.Verb.SEND_FAILED,
+            data={"message": message.pk, "reason": reason},
+        )
+        if account_broken:
+            ChannelAccount.objects.filter(pk=message.account_id).update(
+                status=ChannelAccount.Status.NEEDS_RECONNECT, status_reason=reason
+            )
+        _publish_status(message)
+
+
+def message_mark_sent(*, message: Message, external_id: str) -> None:
+    with transaction.atomic():
+        # The platform's echo of this very send may have landed first as "sent elsewhere".
+        Message.objects.filter(
+            account_id=message.account_id, external_id=external_id, sent_elsewhere=True
+        ).exclude(pk=message.pk).delete()
+        Message.objects.filter(pk=message.pk).update(
+            status=Message.Status.SENT,
+            external_id=external_id,
+            error="",
+            sent_at=timezone.now(),
+            next_attempt_at=None,
+        )
+        _publish_status(message)
+
+
+def _publish_status(message: Message) -> None:
+    realtime.publish(
+        realtime.account_streams(message.account_id, message.conversation_id),
+        {"type": "message.status", "conversation": message.conversation_id, "message": message.pk},
+    )
+
+
+def message_retry(*, message: Message, by: AbstractBaseUser | None) -> Message:
+    """Queue a failed outbound message again (the agent's Retry button)."""
+    if message.direction != Message.Direction.OUT or message.status != Message.Status.FAILED:
+        raise ReplyRefused(_("Only a failed reply can be retried."))
+    refusal = reply_refusal(conversation=message.conversation, private=not message.public)
+    if refusal:
+        raise ReplyRefused(refusal)
+    with transaction.atomic():
+        Message.objects.filter(pk=message.pk).update(
+            status=Message.Status.QUEUED, error="", attempts=0, next_attempt_at=None
+        )
+        _enqueue_send(message)
+        _publish_status(message)
+    message.refresh_from_db()
+    return message
+
+
+def messages_fail_stale_sending() -> int:
+    """Sends interrupted mid-call (a worker died): fail them visibly, never resend blindly."""
+    stale = Message.objects.filter(
+        status=Message.Status.SENDING,
+        sending_since__lt=timezone.now() - STALE_SENDING_AFTER,
+    )
+    count = 0
+    for message in stale:
+        _fail(
+            message,
+            _(
+                "The send was interrupted and may or may not have reached the "
+                "customer. Check on the platform before retrying."
+            ),
+        )
+        count += 1
+    return count

@@ -1,0 +1,4 @@
+app_name = "inbox"
+
+# Pages are filled in by inbox.views.pages (the first inbox).
+urlpatterns: list = []
