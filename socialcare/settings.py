@@ -133,7 +133,8 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     # A file, not :memory:, so that test threads and an in-test Celery worker share it.
-    _db["TEST"] = {"NAME": str(VAR_DIR / "test-socialcare.sqlite3")}
+    # Named per process so parallel test runs on one machine do not share it.
+    _db["TEST"] = {"NAME": str(VAR_DIR / f"test-socialcare-{os.getpid()}.sqlite3")}
 elif _db["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_POOL", True):
     _db["OPTIONS"] = {
         "pool": {"min_size": 0, "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "10"))}
