@@ -21,4 +21,5 @@ def send_message(self, message_id: int) -> None:  # type: ignore[no-untyped-def]
 @shared_task
 def sweep_unprocessed_events() -> int:
     services.messages_fail_stale_sending()
+    services.messages_requeue_stuck()
     return services.events_sweep()

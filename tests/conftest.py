@@ -20,8 +20,10 @@ from tests.testchannel.adapter import KIND, TestChannelAdapter
 
 
 @pytest.fixture(autouse=True)
-def test_urls(settings):
+def test_settings(settings):
     settings.ROOT_URLCONF = "tests.urls"
+    # The world's five users would take seconds to hash with the production hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

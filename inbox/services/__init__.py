@@ -29,6 +29,7 @@ from .sending import (
     message_retry,
     message_send,
     messages_fail_stale_sending,
+    messages_requeue_stuck,
     reply_create,
     reply_refusal,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "message_retry",
     "message_send",
     "messages_fail_stale_sending",
+    "messages_requeue_stuck",
     "note_create",
     "reply_create",
     "reply_refusal",

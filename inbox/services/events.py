@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from inbox.adapters import get_adapter
 from inbox.models import ChannelAccount, WebhookEvent
+from inbox.queue import enqueue_on_commit
 
 from .ingest import IngestResult, items_ingest
 
@@ -46,7 +47,7 @@ def webhook_event_store_malformed(
 def _enqueue(event_id: int) -> None:
     from inbox.tasks import process_webhook_event
 
-    transaction.on_commit(lambda: process_webhook_event.delay(event_id))
+    enqueue_on_commit(process_webhook_event, event_id)
 
 
 def webhook_event_process(*, event_id: int, force: bool = False) -> IngestResult | None:

@@ -15,6 +15,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,7 @@ from inbox.adapters import (
 )
 from inbox.items import Attachment
 from inbox.models import Activity, ChannelAccount, Conversation, Message
+from inbox.queue import enqueue_on_commit
 
 log = logging.getLogger(__name__)
 STALE_SENDING_AFTER = timedelta(minutes=10)
@@ -135,7 +137,7 @@ def _waited(conversation: Conversation, now: timezone.datetime) -> int | None:
 def _enqueue_send(message: Message) -> None:
     from inbox.tasks import send_message
 
-    transaction.on_commit(lambda: send_message.delay(message.pk))
+    enqueue_on_commit(send_message, message.pk)
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,7 @@ def message_send(*, message_id: int) -> SendOutcome:
     """Send one queued message. Safe to call any number of times for the same message."""
     with transaction.atomic():
         message = (
-            Message.objects.select_for_update()
+            Message.objects.select_for_update(of=("self",))
             .select_related("conversation__identity", "account")
             .filter(pk=message_id)
             .first()
@@ -303,3 +305,20 @@ def messages_fail_stale_sending() -> int:
         )
         count += 1
     return count
+
+
+def messages_requeue_stuck() -> int:
+    """Queued replies whose task was lost (broker down at enqueue time): enqueue again.
+
+    A duplicate task is harmless: only one of them finds the message still queued.
+    """
+    from inbox.tasks import send_message
+
+    cutoff = timezone.now() - timedelta(seconds=settings.SOCIALCARE_SWEEP_AFTER_SECONDS)
+    stuck = Message.objects.filter(status=Message.Status.QUEUED).filter(
+        Q(next_attempt_at__lt=cutoff) | Q(next_attempt_at__isnull=True, created_at__lt=cutoff)
+    )
+    ids = list(stuck.values_list("pk", flat=True)[:1000])
+    for message_id in ids:
+        send_message.delay(message_id)
+    return len(ids)
