@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from inbox.models import ChannelAccount, Conversation, Membership, Role, Team
 
@@ -14,7 +14,12 @@ def is_admin(user: AbstractBaseUser | AnonymousUser) -> bool:
         return False
     if user.is_superuser:
         return True
-    return Membership.objects.filter(user=user, role=Role.ADMIN).exists()
+    # Asked several times per request; the answer cannot change within one.
+    cached = getattr(user, "_socialcare_is_admin", None)
+    if cached is None:
+        cached = Membership.objects.filter(user=user, role=Role.ADMIN).exists()
+        user._socialcare_is_admin = cached
+    return cached
 
 
 def accounts_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[ChannelAccount]:
@@ -49,8 +54,9 @@ def teams_led_by(user: AbstractBaseUser) -> QuerySet[Team]:
 def assignable_users(conversation: Conversation) -> QuerySet:
     """People who can work this conversation: members of the teams working its account."""
     return User.objects.filter(
-        is_active=True, memberships__team__accounts=conversation.account_id
-    ).distinct() | User.objects.filter(is_active=True, is_superuser=True)
+        Q(memberships__team__accounts=conversation.account_id) | Q(is_superuser=True),
+        is_active=True,
+    ).distinct()
 
 
 def can_assign(
