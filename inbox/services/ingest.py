@@ -78,33 +78,37 @@ def _account(
 
 def message_ingest(*, account: ChannelAccount, item: InboundMessage) -> Message | None:
     """Store one inbound item. Returns the new message, or None for a duplicate."""
-    with transaction.atomic():
+    try:
+        with transaction.atomic():
+            if Message.objects.filter(account=account, external_id=item.external_id).exists():
+                return None
+            identity = (
+                None if item.outbound else identity_upsert(account=account, person=item.sender)
+            )
+            conversation, created = _conversation_for(account=account, item=item, identity=identity)
+            message = Message.objects.create(
+                conversation=conversation,
+                account=account,
+                direction=Message.Direction.OUT if item.outbound else Message.Direction.IN,
+                kind=item.kind,
+                public=item.public,
+                text=item.text,
+                attachments=[a.__dict__ for a in item.attachments],
+                identity=identity,
+                external_id=item.external_id,
+                parent_external_id=item.parent_external_id,
+                sent_elsewhere=item.outbound,
+                status=Message.Status.SENT if item.outbound else Message.Status.RECEIVED,
+                platform_timestamp=item.timestamp,
+                sent_at=item.timestamp if item.outbound else None,
+            )
+            _conversation_touch(conversation, item=item, created=created)
+    except IntegrityError:
+        # Another worker stored the same platform id between our check and our insert; its
+        # transaction made the same contact/thread changes, so rolling ours back loses nothing.
         if Message.objects.filter(account=account, external_id=item.external_id).exists():
             return None
-        identity = None if item.outbound else identity_upsert(account=account, person=item.sender)
-        conversation, created = _conversation_for(account=account, item=item, identity=identity)
-        try:
-            with transaction.atomic():
-                message = Message.objects.create(
-                    conversation=conversation,
-                    account=account,
-                    direction=Message.Direction.OUT if item.outbound else Message.Direction.IN,
-                    kind=item.kind,
-                    public=item.public,
-                    text=item.text,
-                    attachments=[a.__dict__ for a in item.attachments],
-                    identity=identity,
-                    external_id=item.external_id,
-                    parent_external_id=item.parent_external_id,
-                    sent_elsewhere=item.outbound,
-                    status=Message.Status.SENT if item.outbound else Message.Status.RECEIVED,
-                    platform_timestamp=item.timestamp,
-                    sent_at=item.timestamp if item.outbound else None,
-                )
-        except IntegrityError:
-            # Another worker stored the same platform id first.
-            return None
-        _conversation_touch(conversation, item=item, created=created)
+        raise
     realtime.publish(
         realtime.account_streams(account.pk, conversation.pk),
         {"type": "message.created", "conversation": conversation.pk, "message": message.pk},
@@ -160,33 +164,33 @@ def _identity_refresh(identity: Identity, person: Person) -> None:
 def _conversation_for(
     *, account: ChannelAccount, item: InboundMessage, identity: Identity | None
 ) -> tuple[Conversation, bool]:
-    existing = Conversation.objects.filter(account=account, thread_key=item.thread_key).first()
-    if existing is None:
-        if identity is None:
-            # Our own post or echo opened the thread: the customer is the recipient.
-            identity = identity_upsert(account=account, person=item.sender)
-        try:
-            with transaction.atomic():
-                conversation = Conversation.objects.create(
-                    account=account,
-                    contact_id=identity.contact_id,
-                    identity=identity,
-                    kind=item.conversation_kind,
-                    thread_key=item.thread_key,
-                    last_activity_at=item.timestamp,
-                    context=item.context,
-                    team=account.teams.order_by("pk").first(),
-                )
-                Activity.objects.create(conversation=conversation, verb=Activity.Verb.CREATED)
-                return _locked(conversation.pk), True
-        except IntegrityError:
-            existing = Conversation.objects.get(account=account, thread_key=item.thread_key)
-    return _locked(existing.pk), False
-
-
-def _locked(pk: int) -> Conversation:
-    # Serialises concurrent messages of one thread while counters are updated.
-    return Conversation.objects.select_for_update().get(pk=pk)
+    # Locked: concurrent messages of one thread update its counters one after the other.
+    threads = Conversation.objects.select_for_update().filter(
+        account=account, thread_key=item.thread_key
+    )
+    existing = threads.first()
+    if existing is not None:
+        return existing, False
+    if identity is None:
+        # Our own post or echo opened the thread: the customer is the recipient.
+        identity = identity_upsert(account=account, person=item.sender)
+    try:
+        with transaction.atomic():
+            conversation = Conversation.objects.create(
+                account=account,
+                contact_id=identity.contact_id,
+                identity=identity,
+                kind=item.conversation_kind,
+                thread_key=item.thread_key,
+                last_activity_at=item.timestamp,
+                context=item.context,
+                team=account.teams.order_by("pk").first(),
+            )
+            Activity.objects.create(conversation=conversation, verb=Activity.Verb.CREATED)
+            return conversation, True
+    except IntegrityError:
+        # Another worker created the thread first: wait for its lock and use its row.
+        return threads.get(), False
 
 
 def _conversation_touch(conversation: Conversation, *, item: InboundMessage, created: bool) -> None:
