@@ -1,2 +1,34 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+
+from . import views
+
 app_name = "api"
-urlpatterns: list = []
+
+# No browsable docs page: drf-spectacular's Swagger and Redoc pages load their scripts from
+# a CDN, and socialcare serves no third-party assets. Any OpenAPI tool can read the schema.
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("conversations/", views.ConversationList.as_view(), name="conversations"),
+    path("conversations/<int:pk>/", views.ConversationDetail.as_view(), name="conversation"),
+    path(
+        "conversations/<int:pk>/messages/",
+        views.ConversationMessages.as_view(),
+        name="conversation-messages",
+    ),
+    path(
+        "conversations/<int:pk>/replies/",
+        views.ConversationReplies.as_view(),
+        name="conversation-replies",
+    ),
+    path(
+        "conversations/<int:pk>/notes/",
+        views.ConversationNotes.as_view(),
+        name="conversation-notes",
+    ),
+    path("messages/<int:pk>/retry/", views.MessageRetry.as_view(), name="message-retry"),
+    path("canned-responses/", views.CannedResponses.as_view(), name="canned-responses"),
+    path("accounts/", views.Accounts.as_view(), name="accounts"),
+    path("labels/", views.Labels.as_view(), name="labels"),
+    path("teams/", views.Teams.as_view(), name="teams"),
+]

@@ -1,0 +1,322 @@
+"""The API's JSON shapes: read-only output serializers, and input serializers that only
+validate (the writes themselves are inbox.services' job, called by the views)."""
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    PolymorphicProxySerializer,
+    extend_schema_field,
+    extend_schema_serializer,
+)
+from rest_framework import serializers
+
+from inbox.models import (
+    CannedResponse,
+    ChannelAccount,
+    Conversation,
+    Label,
+    Message,
+    Note,
+    Team,
+)
+from inbox.selectors.api import labels_all, teams_all, users_all
+
+# The largest id a database integer column holds; a bigger number is bad input, not a 500.
+MAX_ID = 2**63 - 1
+
+
+def display_name(user: AbstractBaseUser) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class AllowedChoiceField(serializers.ChoiceField):
+    """A choice field whose error lists the values it accepts."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if data == "" and self.allow_blank:
+            return ""
+        key = str(data)
+        if key in self.choice_strings_to_values:
+            return self.choice_strings_to_values[key]
+        raise serializers.ValidationError(
+            _("“%(value)s” is not allowed here; use one of: %(allowed)s.")
+            % {"value": data, "allowed": ", ".join(self.choice_strings_to_values)},
+            code="invalid_choice",
+        )
+
+
+# --- Small references to related objects ---------------------------------------------------
+
+
+class UserRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField(source="get_username")
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, user: AbstractBaseUser) -> str:
+        return display_name(user)
+
+
+class TeamRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Team
+        fields = ["id", "name"]
+
+
+class AccountRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChannelAccount
+        fields = ["id", "name"]
+
+
+class ContactRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    avatar_url = serializers.CharField()
+
+
+# --- Conversations --------------------------------------------------------------------------
+
+
+class ConversationSerializer(serializers.ModelSerializer):
+    channel = serializers.CharField(source="account.kind", help_text=_("The account's kind."))
+    account = AccountRefSerializer()
+    assignee = UserRefSerializer(allow_null=True)
+    team = TeamRefSerializer(allow_null=True)
+    contact = ContactRefSerializer()
+    labels = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+
+    class Meta:
+        model = Conversation
+        fields = [
+            "id",
+            "channel",
+            "account",
+            "kind",
+            "status",
+            "unread",
+            "assignee",
+            "team",
+            "priority",
+            "labels",
+            "contact",
+            "snippet",
+            "last_message_at",
+            "last_activity_at",
+            "waiting_since",
+            "sla_due_at",
+        ]
+        read_only_fields = fields
+
+
+# Named for what it patches: the PATCH body is "PatchedConversation" in the schema, which
+# also lets the conversation's status enum keep one name in the schema.
+@extend_schema_serializer(component_name="Conversation")
+class ConversationUpdateSerializer(serializers.Serializer):
+    """PATCH: only the fields sent change."""
+
+    status = AllowedChoiceField(choices=Conversation.Status.choices, required=False)
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=users_all(),
+        allow_null=True,
+        required=False,
+        help_text=_("A user id, or null to unassign."),
+        error_messages={"does_not_exist": _("There is no user with id {pk_value}.")},
+    )
+    team = serializers.PrimaryKeyRelatedField(
+        queryset=teams_all(),
+        allow_null=True,
+        required=False,
+        help_text=_("A team id, or null for no team."),
+        error_messages={"does_not_exist": _("There is no team with id {pk_value}.")},
+    )
+    priority = AllowedChoiceField(choices=Conversation.Priority.choices, required=False)
+    labels = serializers.ListField(
+        child=serializers.SlugRelatedField(
+            slug_field="name",
+            queryset=labels_all(),
+            error_messages={"does_not_exist": _("There is no label named “{value}”.")},
+        ),
+        required=False,
+        help_text=_("Label names; the list replaces the conversation's labels."),
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs:
+            raise serializers.ValidationError(
+                _("Send at least one of: %(fields)s.") % {"fields": ", ".join(self.fields)}
+            )
+        return attrs
+
+
+# --- Messages, replies, notes ----------------------------------------------------------------
+
+
+class AgentAuthorSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["agent"])
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.CharField()
+
+
+class CustomerAuthorSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["customer"])
+    name = serializers.CharField()
+    handle = serializers.CharField()
+
+
+AUTHOR_SCHEMA = PolymorphicProxySerializer(
+    component_name="MessageAuthor",
+    serializers={"agent": AgentAuthorSerializer, "customer": CustomerAuthorSerializer},
+    resource_type_field_name="type",
+    many=False,
+    allow_null=True,
+)
+
+
+class AttachmentSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text=_("image, video, audio, file, location, sticker..."))
+    url = serializers.CharField(required=False)
+    name = serializers.CharField(required=False)
+    extra = serializers.DictField(required=False)
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField(
+        help_text=_(
+            "Outbound: the agent who wrote it (null when sent from another tool). "
+            "Inbound: the customer as this channel knows them."
+        )
+    )
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Message
+        fields = [
+            "id",
+            "conversation",
+            "direction",
+            "kind",
+            "text",
+            "public",
+            "external_id",
+            "status",
+            "error",
+            "attachments",
+            "created_at",
+            "platform_timestamp",
+            "sent_at",
+            "author",
+            "sent_elsewhere",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(AUTHOR_SCHEMA)
+    def get_author(self, message: Message) -> dict[str, Any] | None:
+        if message.direction == Message.Direction.OUT:
+            user = message.author
+            if user is None:
+                return None
+            return {
+                "type": "agent",
+                "id": user.pk,
+                "username": user.get_username(),
+                "name": display_name(user),
+            }
+        identity = message.identity
+        if identity is None:
+            return None
+        return {"type": "customer", "name": identity.name, "handle": identity.handle}
+
+
+class ReplyCreateSerializer(serializers.Serializer):
+    text = serializers.CharField(trim_whitespace=False, allow_blank=True)
+    private = serializers.BooleanField(
+        default=False,
+        help_text=_("Reply in a private message to a public comment, where the channel can."),
+    )
+
+
+class NoteSerializer(serializers.ModelSerializer):
+    author = UserRefSerializer(allow_null=True, read_only=True)
+    mentions = UserRefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Note
+        fields = ["id", "conversation", "text", "author", "mentions", "created_at"]
+        read_only_fields = fields
+
+
+class NoteCreateSerializer(serializers.Serializer):
+    text = serializers.CharField(
+        allow_blank=True, help_text=_("@username mentions teammates who can see the conversation.")
+    )
+
+
+# --- Library and reference data -------------------------------------------------------------
+
+
+class CannedResponseSerializer(serializers.ModelSerializer):
+    team = TeamRefSerializer(allow_null=True, read_only=True)
+    shared = serializers.SerializerMethodField(
+        help_text=_("False for a personal response, true for a team's or everyone's.")
+    )
+
+    class Meta:
+        model = CannedResponse
+        fields = [
+            "id",
+            "title",
+            "shortcut",
+            "body",
+            "language",
+            "team",
+            "shared",
+            "usage_count",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_shared(self, response: CannedResponse) -> bool:
+        return response.owner_id is None
+
+
+class CannedResponseCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    shortcut = serializers.SlugField(max_length=64, allow_unicode=True)
+    body = serializers.CharField()
+    team = serializers.PrimaryKeyRelatedField(
+        queryset=teams_all(),
+        allow_null=True,
+        required=False,
+        help_text=_("Share with this team (its leads only)."),
+        error_messages={"does_not_exist": _("There is no team with id {pk_value}.")},
+    )
+    shared = serializers.BooleanField(
+        default=False, help_text=_("With no team: share with everyone (admins only).")
+    )
+    language = serializers.CharField(max_length=10, allow_blank=True, default="")
+
+
+class AccountSerializer(serializers.ModelSerializer):
+    """Never the credentials."""
+
+    class Meta:
+        model = ChannelAccount
+        fields = ["id", "kind", "name", "avatar_url", "status", "status_reason"]
+        read_only_fields = fields
+
+
+class LabelSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Label
+        fields = ["id", "name", "color"]
+        read_only_fields = fields
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
