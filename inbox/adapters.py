@@ -106,6 +106,15 @@ class ChannelAdapter:
         """Send one message; raise RetryableSendError or PermanentSendError."""
         raise NotImplementedError
 
+    def on_connect(self, account: Any) -> None:
+        """After an account is stored: e.g. check the token, subscribe the webhook.
+
+        Raise an exception whose message an admin can act on; the account stays stored.
+        """
+
+    def on_disconnect(self, account: Any) -> None:
+        """Before an account is removed: e.g. unsubscribe the webhook. Best effort."""
+
     def account_external_id(self, credentials: Mapping[str, Any]) -> str:
         """The platform's id for the account these credentials connect."""
         for name in ("page_id", "account_id", "external_id"):

@@ -1,6 +1,6 @@
 """Every write in socialcare goes through these functions."""
 
-from .accounts import account_connect, account_remove
+from .accounts import AccountConnectError, account_connect, account_remove
 from .conversations import (
     UNSET,
     NotAllowed,
@@ -35,6 +35,7 @@ from .sending import (
 )
 
 __all__ = [
+    "AccountConnectError",
     "UNSET",
     "IngestResult",
     "NotAllowed",

@@ -1,5 +1,6 @@
 """Connecting and removing channel accounts (the CLI and the settings screens)."""
 
+import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -7,6 +8,8 @@ from django.db import transaction
 
 from inbox.adapters import get_adapter
 from inbox.models import ChannelAccount, Team
+
+log = logging.getLogger(__name__)
 
 
 def account_connect(
@@ -38,8 +41,29 @@ def account_connect(
         )
         if teams:
             account.teams.add(*teams)
+    # Outside the transaction: the platform call may be slow, and the account is kept
+    # even when it fails, so connecting again updates the same row.
+    try:
+        adapter.on_connect(account)
+    except Exception as exc:
+        raise AccountConnectError(account, str(exc)) from exc
     return account
 
 
+class AccountConnectError(Exception):
+    """The account is stored, but the platform side of connecting it failed."""
+
+    def __init__(self, account: ChannelAccount, reason: str) -> None:
+        super().__init__(reason)
+        self.account = account
+        self.reason = reason
+
+
 def account_remove(*, account: ChannelAccount) -> None:
+    try:
+        get_adapter(account.kind).on_disconnect(account)
+    except LookupError:
+        pass  # the channel app is gone; removing the account is all that is left to do
+    except Exception:  # noqa: BLE001 - the admin asked to remove it; the platform side is best effort
+        log.warning("disconnecting %s on its platform failed", account, exc_info=True)
     account.delete()
