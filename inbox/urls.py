@@ -1,4 +1,14 @@
+from django.urls import path
+
+from inbox.views import pages
+
 app_name = "inbox"
 
-# Pages are filled in by inbox.views.pages (the first inbox).
-urlpatterns: list = []
+urlpatterns = [
+    path("", pages.index, name="index"),
+    path("c/<int:pk>/", pages.conversation, name="conversation"),
+    path("c/<int:pk>/reply/", pages.reply, name="reply"),
+    path("c/<int:pk>/status/", pages.change_status, name="status"),
+    path("c/<int:pk>/assign-to-me/", pages.assign_to_me, name="assign_to_me"),
+    path("c/<int:pk>/messages/<int:message_pk>/retry/", pages.retry, name="retry"),
+]

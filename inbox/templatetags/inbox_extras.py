@@ -1,0 +1,106 @@
+"""Small display helpers for the inbox templates."""
+
+import re
+from datetime import datetime
+
+from django import template
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils.translation import gettext as _
+
+from inbox.adapters import get_adapter
+from inbox.forms import cursor_encode
+from inbox.models import Activity, Conversation
+from inbox.selectors.pages import ThreadEntry
+
+register = template.Library()
+HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?$")
+
+
+@register.filter
+def channel_label(kind: str) -> str:
+    """The channel's name as its adapter gives it ("Facebook", "X"...)."""
+    try:
+        return str(get_adapter(kind).label)
+    except LookupError:
+        return kind
+
+
+@register.filter
+def person(user: AbstractBaseUser | None) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def web_url(value: object) -> str:
+    """Only http(s) links from platforms become hrefs; anything else (javascript:...) is dropped."""
+    text = str(value or "")
+    return text if text.startswith(("https://", "http://")) else ""
+
+
+@register.filter
+def label_color(value: str) -> str:
+    return value if HEX_COLOR.match(value or "") else "#6b7280"
+
+
+@register.filter
+def cursor(after: tuple[datetime, int] | None) -> str:
+    return cursor_encode(after)
+
+
+def _status_label(value: object) -> str:
+    try:
+        return str(Conversation.Status(value).label)
+    except ValueError:
+        return str(value)
+
+
+def _priority_label(value: object) -> str:
+    try:
+        return str(Conversation.Priority(value).label)
+    except ValueError:
+        return str(value)
+
+
+@register.simple_tag
+def activity_line(entry: ThreadEntry) -> str:
+    """One sentence per logged change; the tag's output is escaped like any variable."""
+    activity: Activity = entry.item  # type: ignore[assignment]
+    actor = person(activity.actor) or _("Someone")
+    data = activity.data or {}
+    verb = activity.verb
+    if verb == Activity.Verb.CREATED:
+        return _("Conversation started")
+    if verb == Activity.Verb.REOPENED:
+        return _("Reopened by a new message")
+    if verb == Activity.Verb.STATUS:
+        return _("%(actor)s moved it from %(old)s to %(new)s") % {
+            "actor": actor,
+            "old": _status_label(data.get("from")),
+            "new": _status_label(data.get("to")),
+        }
+    if verb == Activity.Verb.ASSIGNED:
+        if data.get("to") is None:
+            return _("%(actor)s unassigned it") % {"actor": actor}
+        if activity.actor_id is not None and data.get("to") == activity.actor_id:
+            return _("%(actor)s took it") % {"actor": actor}
+        return _("%(actor)s assigned it to %(assignee)s") % {
+            "actor": actor,
+            "assignee": entry.target or _("someone"),
+        }
+    if verb == Activity.Verb.TEAM:
+        if data.get("to") is None:
+            return _("%(actor)s removed it from its team") % {"actor": actor}
+        return _("%(actor)s moved it to the team %(team)s") % {
+            "actor": actor,
+            "team": entry.target or _("another team"),
+        }
+    if verb == Activity.Verb.PRIORITY:
+        return _("%(actor)s set the priority to %(priority)s") % {
+            "actor": actor,
+            "priority": _priority_label(data.get("to")),
+        }
+    if verb == Activity.Verb.LABELS:
+        return _("%(actor)s changed the labels") % {"actor": actor}
+    return _("%(actor)s: %(change)s") % {"actor": actor, "change": activity.get_verb_display()}

@@ -1,0 +1,133 @@
+"""Alice's first minutes in the inbox, in a real browser (Debian's Chromium, headless)."""
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from inbox.models import Conversation, Message
+from tests.factories import ContactFactory, ConversationFactory, IdentityFactory, MessageFactory
+from tests.helpers import require
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(settings.BASE_DIR) / "test-output" / "screenshots"
+
+
+@contextmanager
+def chromium_page() -> Iterator:
+    """A headless Chromium page. Open it once the test's data is in the database: while
+    Playwright's sync API runs, its event loop owns this thread, so the ORM stays out."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    require(sync_playwright is not None, "Playwright for Python is not installed")
+    require(os.access(CHROMIUM, os.X_OK), f"Chromium is not installed at {CHROMIUM}")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.set_default_timeout(10_000)
+            yield page
+        finally:
+            browser.close()
+
+
+def log_in(page, live_server, next_url: str = "/") -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server.url}{next_url}")
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
+
+
+def customer(world, name: str, text: str, **fields) -> Conversation:
+    contact = ContactFactory(name=name)
+    convo = ConversationFactory(
+        account=world.acme,
+        identity=IdentityFactory(account=world.acme, contact=contact, name=name),
+        snippet=text,
+        **fields,
+    )
+    MessageFactory(conversation=convo, text=text)
+    return convo
+
+
+def test_alice_answers_a_customer_and_marks_the_conversation_done(
+    live_server, world, fake_platform
+):
+    from playwright.sync_api import expect
+
+    convo = customer(world, "Maria Papadopoulou", "My parcel never arrived")
+
+    with chromium_page() as page:
+        log_in(page, live_server)
+        expect(page.get_by_role("heading", name="Open")).to_be_visible()
+        expect(page.get_by_text("Choose a conversation")).to_be_visible()
+
+        page.get_by_role("link", name=re.compile("Maria Papadopoulou")).click()
+        expect(page.get_by_role("heading", name="Maria Papadopoulou")).to_be_visible()
+        expect(page).to_have_url(re.compile(rf"/c/{convo.pk}/\?folder=open$"))
+        thread = page.get_by_role("list", name="Thread")
+        expect(thread).to_contain_text("My parcel never arrived")
+
+        page.get_by_label("Reply", exact=True).fill("Sorry, Maria! A new parcel is on its way.")
+        page.get_by_role("button", name="Send").click()
+
+        sent = thread.get_by_role("listitem").filter(has_text="A new parcel is on its way")
+        expect(sent).to_contain_text("Queued")
+        expect(page.get_by_label("Reply", exact=True)).to_have_value("")
+
+        # The send ran in the request (eager Celery) against the fake platform.
+        page.reload()
+        expect(sent).to_contain_text("Sent")
+        assert fake_platform.sent_texts == ["Sorry, Maria! A new parcel is on its way."]
+
+        page.get_by_role("button", name="Done").click()
+        expect(page.get_by_role("button", name="Done")).to_have_attribute("aria-pressed", "true")
+        expect(page.get_by_role("link", name=re.compile(r"^Done\s+1$"))).to_be_visible()
+        expect(thread).to_contain_text("Alice moved it from Open to Done")
+
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "inbox.png"), full_page=True)
+
+    convo.refresh_from_db()
+    assert convo.status == Conversation.Status.DONE
+    assert convo.messages.get(direction=Message.Direction.OUT).status == Message.Status.SENT
+
+
+def test_reload_and_back_keep_the_folder_and_the_open_conversation(live_server, world):
+    from playwright.sync_api import expect
+
+    convo = customer(world, "Ivan", "Any news?", status=Conversation.Status.FOLLOW_UP)
+
+    with chromium_page() as page:
+        log_in(page, live_server, "/?folder=follow_up")
+        expect(page.get_by_role("heading", name="Follow-up")).to_be_visible()
+
+        page.get_by_role("link", name=re.compile("Ivan")).click()
+        expect(page).to_have_url(re.compile(rf"/c/{convo.pk}/\?folder=follow_up$"))
+
+        page.reload()
+        expect(page.get_by_role("heading", name="Ivan")).to_be_visible()
+        expect(page.get_by_role("heading", name="Follow-up")).to_be_visible()
+
+        page.go_back()
+        expect(page).to_have_url(re.compile(r"/\?folder=follow_up$"))
+        expect(page.get_by_text("Choose a conversation")).to_be_visible()
