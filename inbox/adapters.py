@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any, ClassVar
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from .items import Attachment, InboundItem
 
@@ -82,6 +83,18 @@ class Outbound:
 
 
 @dataclass(frozen=True)
+class ModerationTarget:
+    """A comment to hide, unhide, like or delete, with the account's credentials."""
+
+    account_external_id: str
+    credentials: Mapping[str, Any]
+    external_id: str
+
+
+MODERATION_ACTIONS = ("hide", "unhide", "like", "delete")
+
+
+@dataclass(frozen=True)
 class SendResult:
     external_id: str
     extra: dict = field(default_factory=dict)
@@ -105,6 +118,13 @@ class ChannelAdapter:
     def send(self, outbound: Outbound) -> SendResult:
         """Send one message; raise RetryableSendError or PermanentSendError."""
         raise NotImplementedError
+
+    def moderate(self, action: str, target: ModerationTarget) -> None:
+        """Hide, unhide, like or delete a comment, where `capabilities` says the channel can.
+
+        Raises RetryableSendError or PermanentSendError like send().
+        """
+        raise PermanentSendError(_("This channel cannot %(action)s comments.") % {"action": action})
 
     def on_connect(self, account: Any) -> None:
         """After an account is stored: e.g. check the token, subscribe the webhook.
