@@ -162,6 +162,8 @@ else:
         "data_folder_out": str(BROKER_DIR / "in"),
         "processed_folder": str(BROKER_DIR / "processed"),
         "control_folder": str(BROKER_DIR / "control"),
+        # Quick pickup of new tasks and a worker that stops before honcho's 5 s kill.
+        "polling_interval": 0.2,
         "store_processed": False,
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -177,7 +179,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Give up publishing quickly when the broker is down: the stored row is the record of the
 # work and the sweep enqueues it later, so a webhook still gets its 200 at once.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5,
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_DEFAULT_QUEUE = "ingest"
