@@ -22,7 +22,7 @@ COPY . .
 
 # Static files are collected at build time; the settings need keys to load, so dummy ones
 # are given for this one command only (they are not kept in the image's environment).
-RUN SECRET_KEY=collectstatic-only \
+RUN SECRET_KEY=collectstatic-only-not-a-secret-used-at-build-time \
     FIELD_ENCRYPTION_KEY=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= \
     SOCIALCARE_VAR_DIR=/tmp/build-var \
     python manage.py collectstatic --noinput \

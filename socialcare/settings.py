@@ -44,6 +44,13 @@ if not SECRET_KEY:
             "or set DEBUG=1 for local development."
         )
     SECRET_KEY = _DEV_SECRET
+elif not DEBUG and (
+    len(SECRET_KEY) < 32 or SECRET_KEY == _DEV_SECRET or SECRET_KEY.startswith("django-insecure")
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too weak for production: use at least 32 random characters "
+        '(python -c "import secrets; print(secrets.token_urlsafe(50))").'
+    )
 
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEY")
 if not FIELD_ENCRYPTION_KEYS:
@@ -58,6 +65,15 @@ if not FIELD_ENCRYPTION_KEYS:
     FIELD_ENCRYPTION_KEYS = [
         base64.urlsafe_b64encode(hashlib.sha256(_DEV_SECRET.encode()).digest()).decode()
     ]
+for _key in FIELD_ENCRYPTION_KEYS:
+    try:
+        if len(base64.urlsafe_b64decode(_key.encode())) != 32:
+            raise ValueError
+    except ValueError:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEY must be Fernet keys: 32 bytes, url-safe base64 encoded "
+            "(44 characters), comma-separated."
+        ) from None
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" + (",*" if DEBUG else ""))
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

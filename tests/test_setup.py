@@ -202,6 +202,7 @@ def start_django(tmp_path: Path, **environment: str) -> subprocess.CompletedProc
 
 
 FERNET_KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+STRONG_SECRET = "a-secret-for-this-test-only-0123456789-abcdef"
 
 
 def test_it_refuses_to_start_without_a_secret_key(tmp_path):
@@ -212,16 +213,28 @@ def test_it_refuses_to_start_without_a_secret_key(tmp_path):
 
 
 def test_it_refuses_to_start_without_an_encryption_key(tmp_path):
-    result = start_django(tmp_path, SECRET_KEY="s3cret-for-this-test")
+    result = start_django(tmp_path, SECRET_KEY=STRONG_SECRET)
 
     assert result.returncode != 0
     assert "FIELD_ENCRYPTION_KEY is not set" in result.stderr
 
 
+def test_it_refuses_a_weak_secret_key_in_production(tmp_path):
+    result = start_django(tmp_path, SECRET_KEY="changeme", FIELD_ENCRYPTION_KEY=FERNET_KEY)
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak" in result.stderr
+
+
+def test_it_refuses_an_encryption_key_that_is_not_a_fernet_key(tmp_path):
+    result = start_django(tmp_path, SECRET_KEY=STRONG_SECRET, FIELD_ENCRYPTION_KEY="hunter2")
+
+    assert result.returncode != 0
+    assert "must be Fernet keys" in result.stderr
+
+
 def test_it_starts_in_production_mode_with_both_keys(tmp_path):
-    result = start_django(
-        tmp_path, SECRET_KEY="s3cret-for-this-test", FIELD_ENCRYPTION_KEY=FERNET_KEY
-    )
+    result = start_django(tmp_path, SECRET_KEY=STRONG_SECRET, FIELD_ENCRYPTION_KEY=FERNET_KEY)
 
     assert result.returncode == 0, result.stderr
 
