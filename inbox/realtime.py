@@ -37,20 +37,34 @@ def publish(streams: Iterable[str], event: dict[str, Any]) -> None:
     transaction.on_commit(lambda: _publish_now(streams, event))
 
 
+def publish_many(events: Iterable[tuple[Iterable[str], dict[str, Any]]]) -> None:
+    """Several events after commit, in one round trip to Redis."""
+    batch = [(sorted(set(streams)), event) for streams, event in events]
+    if batch:
+        transaction.on_commit(lambda: _publish_all(batch))
+
+
 def _publish_now(streams: list[str], event: dict[str, Any]) -> None:
-    data = json.dumps(event, default=str)
+    _publish_all([(streams, event)])
+
+
+def _publish_all(batch: list[tuple[list[str], dict[str, Any]]]) -> None:
+    encoded = [(streams, json.dumps(event, default=str)) for streams, event in batch]
     if settings.REDIS_URL:
         try:
-            client = _redis()
-            for stream in streams:
-                client.publish(CHANNEL_PREFIX + stream, data)
+            pipe = _redis().pipeline(transaction=False)
+            for streams, data in encoded:
+                for stream in streams:
+                    pipe.publish(CHANNEL_PREFIX + stream, data)
+            pipe.execute()
         except Exception:  # noqa: BLE001 - a live update is never worth failing a write
-            log.warning("live update not published to %s", streams, exc_info=True)
+            log.warning("%d live updates not published", len(encoded), exc_info=True)
         return
-    with _local_lock:
-        targets = [q for s in streams for q in _local_subscribers.get(s, ())]
-    for q in targets:
-        q.put_nowait(data)
+    for streams, data in encoded:
+        with _local_lock:
+            targets = {q for s in streams for q in _local_subscribers.get(s, ())}
+        for q in targets:
+            q.put_nowait(data)
 
 
 def subscribe_local(streams: Iterable[str]) -> queue.Queue:

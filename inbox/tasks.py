@@ -7,7 +7,7 @@ from inbox import services
 
 @shared_task(acks_late=True)
 def process_webhook_event(event_id: int) -> None:
-    services.webhook_event_process(event_id=event_id)
+    services.webhook_event_handle(event_id=event_id)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)

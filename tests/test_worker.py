@@ -97,3 +97,16 @@ def test_a_send_task_delivered_twice_sends_once(world, fake_platform, worker):
     wait_for(lambda: Message.objects.get(pk=later.pk).status == Message.Status.SENT, "the sends")
     assert Message.objects.get(pk=message.pk).status == Message.Status.SENT
     assert fake_platform.sent_texts == ["Once", "Later"]
+
+
+def test_a_burst_of_webhooks_is_all_ingested(world, post_webhook, worker):
+    # With Redis, drain tasks are coalesced: a burst needs few tasks, and loses nothing.
+    for n in range(12):
+        body = webhook_body(
+            message_event(f"b{n}", thread=f"t{n % 4}", sender=f"u{n % 4}", ts=1_700_000_000 + n)
+        )
+        assert post_webhook(body).status_code == 200
+
+    wait_for(lambda: Message.objects.count() == 12, "all twelve messages")
+    assert not WebhookEvent.objects.filter(processed_at__isnull=True).exists()
+    assert Message.objects.values("conversation").distinct().count() == 4

@@ -11,6 +11,7 @@ from .conversations import (
 from .events import (
     events_replay,
     events_sweep,
+    webhook_event_handle,
     webhook_event_process,
     webhook_event_store,
     webhook_event_store_malformed,
@@ -22,6 +23,7 @@ from .ingest import (
     items_ingest,
     message_ingest,
 )
+from .ingest_batch import items_ingest_many, webhook_events_drain
 from .library import canned_response_create, canned_response_used
 from .sending import (
     ReplyRefused,
@@ -60,7 +62,10 @@ __all__ = [
     "note_create",
     "reply_create",
     "reply_refusal",
+    "webhook_event_handle",
     "webhook_event_process",
     "webhook_event_store",
     "webhook_event_store_malformed",
+    "webhook_events_drain",
+    "items_ingest_many",
 ]

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -44,10 +45,22 @@ def webhook_event_store_malformed(
     )
 
 
+# While a drain task is queued and not yet started, new events need no task of their own:
+# that drain will take them. The flag lives in Redis (an atomic SET NX) and expires, so
+# a lost task delays events by seconds at most, and the sweep still covers them.
+DRAIN_FLAG = "socialcare:ingest-drain-queued"
+DRAIN_FLAG_SECONDS = 10
+
+
 def _enqueue(event_id: int) -> None:
     from inbox.tasks import process_webhook_event
 
-    enqueue_on_commit(process_webhook_event, event_id)
+    def schedule() -> None:
+        if settings.REDIS_URL and not cache.add(DRAIN_FLAG, event_id, DRAIN_FLAG_SECONDS):
+            return
+        enqueue_on_commit(process_webhook_event, event_id)
+
+    transaction.on_commit(schedule)
 
 
 def webhook_event_process(*, event_id: int, force: bool = False) -> IngestResult | None:
@@ -88,6 +101,24 @@ def _finish(event: WebhookEvent, status: str, *, skipped: int = 0, error: str = 
     WebhookEvent.objects.filter(pk=event.pk).update(
         status=status, processed_at=timezone.now(), skipped_items=skipped, last_error=error[:2000]
     )
+
+
+def webhook_event_handle(*, event_id: int) -> None:
+    """What the task does for a stored event: drain pending events in a batch.
+
+    A pending event another worker has claimed is left to it; an event whose earlier
+    processing failed (re-enqueued by the sweep) is retried on its own.
+    """
+    from .ingest_batch import BATCH_SIZE, webhook_events_drain
+
+    # Events stored from now on need a new task; this one may still take them.
+    cache.delete(DRAIN_FLAG)
+    event = WebhookEvent.objects.filter(pk=event_id, processed_at__isnull=True).first()
+    if event is not None and event.status == WebhookEvent.Status.FAILED:
+        webhook_event_process(event_id=event_id)
+        return
+    while len(webhook_events_drain()) == BATCH_SIZE:
+        pass  # a backlog: keep draining while whole batches come back
 
 
 def events_sweep() -> int:

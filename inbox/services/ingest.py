@@ -86,23 +86,14 @@ def message_ingest(*, account: ChannelAccount, item: InboundMessage) -> Message 
                 None if item.outbound else identity_upsert(account=account, person=item.sender)
             )
             conversation, created = _conversation_for(account=account, item=item, identity=identity)
-            message = Message.objects.create(
-                conversation=conversation,
-                account=account,
-                direction=Message.Direction.OUT if item.outbound else Message.Direction.IN,
-                kind=item.kind,
-                public=item.public,
-                text=item.text,
-                attachments=[a.__dict__ for a in item.attachments],
-                identity=identity,
-                external_id=item.external_id,
-                parent_external_id=item.parent_external_id,
-                sent_elsewhere=item.outbound,
-                status=Message.Status.SENT if item.outbound else Message.Status.RECEIVED,
-                platform_timestamp=item.timestamp,
-                sent_at=item.timestamp if item.outbound else None,
+            message = message_for(
+                account=account, conversation=conversation, identity=identity, item=item
             )
-            _conversation_touch(conversation, item=item, created=created)
+            message.save(force_insert=True)
+            fields, reopened = conversation_apply(conversation, item=item, created=created)
+            conversation.save(update_fields=sorted(fields))
+            if reopened:
+                Activity.objects.create(conversation=conversation, verb=Activity.Verb.REOPENED)
     except IntegrityError:
         # Another worker stored the same platform id between our check and our insert; its
         # transaction made the same contact/thread changes, so rolling ours back loses nothing.
@@ -143,7 +134,43 @@ def identity_upsert(*, account: ChannelAccount, person: Person) -> Identity:
     return identity
 
 
+def message_for(
+    *,
+    account: ChannelAccount,
+    conversation: Conversation,
+    identity: Identity | None,
+    item: InboundMessage,
+) -> Message:
+    """The unsaved message row for an inbound item (shared by the single and batch paths)."""
+    return Message(
+        conversation=conversation,
+        account=account,
+        direction=Message.Direction.OUT if item.outbound else Message.Direction.IN,
+        kind=item.kind,
+        public=item.public,
+        text=item.text,
+        attachments=[a.__dict__ for a in item.attachments],
+        identity=identity,
+        external_id=item.external_id,
+        parent_external_id=item.parent_external_id,
+        sent_elsewhere=item.outbound,
+        status=Message.Status.SENT if item.outbound else Message.Status.RECEIVED,
+        platform_timestamp=item.timestamp,
+        sent_at=item.timestamp if item.outbound else None,
+    )
+
+
 def _identity_refresh(identity: Identity, person: Person) -> None:
+    changed = identity_apply(identity, person)
+    if changed:
+        identity.save(update_fields=changed)
+    if person.name and not identity.contact.name:
+        identity.contact.name = person.name
+        identity.contact.save(update_fields=["name"])
+
+
+def identity_apply(identity: Identity, person: Person) -> list[str]:
+    """Take newer profile fields from the platform; returns the fields that changed."""
     changed = [
         name
         for name in ("name", "handle", "avatar_url")
@@ -154,11 +181,7 @@ def _identity_refresh(identity: Identity, person: Person) -> None:
     if person.profile and person.profile != identity.profile:
         identity.profile = {**identity.profile, **person.profile}
         changed.append("profile")
-    if changed:
-        identity.save(update_fields=changed)
-    if person.name and not identity.contact.name:
-        identity.contact.name = person.name
-        identity.contact.save(update_fields=["name"])
+    return changed
 
 
 def _conversation_for(
@@ -193,8 +216,12 @@ def _conversation_for(
         return threads.get(), False
 
 
-def _conversation_touch(conversation: Conversation, *, item: InboundMessage, created: bool) -> None:
+def conversation_apply(
+    conversation: Conversation, *, item: InboundMessage, created: bool
+) -> tuple[set[str], bool]:
+    """Apply one new message to its thread's state, unsaved: (changed fields, reopened)."""
     ts = item.timestamp
+    reopened = False
     fields = {"last_activity_at", "last_message_at", "snippet"}
     if conversation.last_message_at is None or ts >= conversation.last_message_at:
         conversation.last_message_at = ts
@@ -219,8 +246,8 @@ def _conversation_touch(conversation: Conversation, *, item: InboundMessage, cre
         if conversation.status == Conversation.Status.DONE and not created:
             conversation.status = Conversation.Status.OPEN
             fields.add("status")
-            Activity.objects.create(conversation=conversation, verb=Activity.Verb.REOPENED)
-    conversation.save(update_fields=sorted(fields))
+            reopened = True
+    return fields, reopened
 
 
 def _attachment_snippet(item: InboundMessage) -> str:

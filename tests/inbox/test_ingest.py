@@ -1,4 +1,8 @@
-"""Ingest rules: contacts, threads, dedupe, reopening, waiting time, delivery updates."""
+"""Ingest rules: contacts, threads, dedupe, reopening, waiting time, delivery updates.
+
+Every rule is checked on both paths: one item at a time, and the set-based batch path
+that workers use for webhook events. They must agree.
+"""
 
 from datetime import UTC, datetime, timedelta
 
@@ -7,6 +11,7 @@ import pytest
 from inbox import services
 from inbox.items import DeliveryUpdate, InboundMessage, Person
 from inbox.models import Activity, Contact, Conversation, Identity, Message
+from inbox.services.ingest_batch import items_ingest_many
 
 pytestmark = pytest.mark.django_db
 
@@ -37,11 +42,17 @@ def inbound(
     )
 
 
-def ingest(*items):
-    return services.items_ingest(kind="testchannel", items=list(items))
+@pytest.fixture(params=["single", "batch"])
+def ingest(request):
+    path = services.items_ingest if request.param == "single" else items_ingest_many
+
+    def run(*items):
+        return path(kind="testchannel", items=list(items))
+
+    return run
 
 
-def test_it_creates_contact_identity_conversation_and_message(world):
+def test_it_creates_contact_identity_conversation_and_message(world, ingest):
     result = ingest(inbound("m1"))
 
     assert result.created == 1
@@ -57,7 +68,7 @@ def test_it_creates_contact_identity_conversation_and_message(world):
     assert Activity.objects.filter(verb=Activity.Verb.CREATED).count() == 1
 
 
-def test_messages_of_one_thread_share_one_conversation(world):
+def test_messages_of_one_thread_share_one_conversation(world, ingest):
     ingest(inbound("m1"), inbound("m2", at=T0 + timedelta(minutes=1), text="Είστε εκεί;"))
 
     conversation = Conversation.objects.get()
@@ -67,7 +78,7 @@ def test_messages_of_one_thread_share_one_conversation(world):
     assert Contact.objects.count() == 1
 
 
-def test_a_duplicate_is_stored_once(world):
+def test_a_duplicate_is_stored_once(world, ingest):
     first = ingest(inbound("m1"))
     again = ingest(inbound("m1"))
 
@@ -75,27 +86,24 @@ def test_a_duplicate_is_stored_once(world):
     assert Message.objects.count() == 1
 
 
-def test_the_same_platform_id_on_another_account_is_another_message(world):
+def test_the_same_platform_id_on_another_account_is_another_message(world, ingest):
     ingest(inbound("m1"))
-    services.items_ingest(
-        kind="testchannel",
-        items=[
-            InboundMessage(
-                account_external_id="sales-page",
-                thread_key="t1",
-                conversation_kind="direct",
-                external_id="m1",
-                sender=Person(external_id="psid-1"),
-                timestamp=T0,
-            )
-        ],
+    ingest(
+        InboundMessage(
+            account_external_id="sales-page",
+            thread_key="t1",
+            conversation_kind="direct",
+            external_id="m1",
+            sender=Person(external_id="psid-1"),
+            timestamp=T0,
+        )
     )
 
     assert Message.objects.count() == 2
     assert Conversation.objects.count() == 2
 
 
-def test_it_reopens_a_done_conversation_and_marks_it_unread(world):
+def test_it_reopens_a_done_conversation_and_marks_it_unread(world, ingest):
     ingest(inbound("m1"))
     conversation = Conversation.objects.get()
     services.conversation_update(conversation=conversation, by=world.alice, status="done")
@@ -109,7 +117,7 @@ def test_it_reopens_a_done_conversation_and_marks_it_unread(world):
     assert conversation.activities.filter(verb=Activity.Verb.REOPENED).exists()
 
 
-def test_an_answer_sent_from_another_tool_ends_the_wait(world):
+def test_an_answer_sent_from_another_tool_ends_the_wait(world, ingest):
     ingest(inbound("m1"))
     ingest(
         inbound("echo-1", outbound=True, at=T0 + timedelta(minutes=3), text="Answered on the phone")
@@ -124,7 +132,7 @@ def test_an_answer_sent_from_another_tool_ends_the_wait(world):
 
 
 def test_an_echo_of_our_own_send_is_not_shown_twice(
-    world, fake_platform, django_capture_on_commit_callbacks
+    world, ingest, fake_platform, django_capture_on_commit_callbacks
 ):
     ingest(inbound("m1"))
     conversation = Conversation.objects.get()
@@ -137,7 +145,7 @@ def test_an_echo_of_our_own_send_is_not_shown_twice(
     assert conversation.messages.filter(direction=Message.Direction.OUT).count() == 1
 
 
-def test_an_echo_that_arrives_before_the_send_completes_is_merged(world):
+def test_an_echo_that_arrives_before_the_send_completes_is_merged(world, ingest):
     ingest(inbound("m1"))
     conversation = Conversation.objects.get()
     ours = Message.objects.create(
@@ -155,7 +163,7 @@ def test_an_echo_that_arrives_before_the_send_completes_is_merged(world):
     assert list(outbound.values_list("pk", "external_id")) == [(ours.pk, "out-77")]
 
 
-def test_a_newer_profile_name_updates_the_identity(world):
+def test_a_newer_profile_name_updates_the_identity(world, ingest):
     ingest(inbound("m1", name=""))
     ingest(inbound("m2", name="Алесь", at=T0 + timedelta(minutes=1)))
 
@@ -164,7 +172,7 @@ def test_a_newer_profile_name_updates_the_identity(world):
     assert identity.contact.name == "Алесь"
 
 
-def test_delivery_updates_move_our_messages_forward_only(world):
+def test_delivery_updates_move_our_messages_forward_only(world, ingest):
     ingest(inbound("m1"))
     conversation = Conversation.objects.get()
     sent = Message.objects.create(
@@ -187,7 +195,7 @@ def test_delivery_updates_move_our_messages_forward_only(world):
     assert sent.status == Message.Status.READ
 
 
-def test_a_watermark_marks_everything_sent_before_it(world):
+def test_a_watermark_marks_everything_sent_before_it(world, ingest):
     ingest(inbound("m1"))
     conversation = Conversation.objects.get()
     for n, minutes in enumerate([1, 2, 10]):
@@ -214,19 +222,16 @@ def test_a_watermark_marks_everything_sent_before_it(world):
     assert statuses == {"out-0": "delivered", "out-1": "delivered", "out-2": "sent"}
 
 
-def test_items_for_an_unknown_account_are_skipped_and_counted(world):
-    result = services.items_ingest(
-        kind="testchannel",
-        items=[
-            InboundMessage(
-                account_external_id="not-connected",
-                thread_key="t",
-                conversation_kind="direct",
-                external_id="x",
-                sender=Person(external_id="p"),
-                timestamp=T0,
-            )
-        ],
+def test_items_for_an_unknown_account_are_skipped_and_counted(world, ingest):
+    result = ingest(
+        InboundMessage(
+            account_external_id="not-connected",
+            thread_key="t",
+            conversation_kind="direct",
+            external_id="x",
+            sender=Person(external_id="p"),
+            timestamp=T0,
+        )
     )
 
     assert result.skipped == 1
