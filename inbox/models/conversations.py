@@ -92,6 +92,12 @@ class Conversation(models.Model):
             ),
             models.Index(fields=["status", "waiting_since"], name="conv_waiting_idx"),
             models.Index(fields=["contact"], name="conv_contact_idx"),
+            # Folder counts: index-only over the conversations not done.
+            models.Index(
+                fields=["account", "status", "assignee", "id"],
+                name="conv_open_counts_idx",
+                condition=~models.Q(status="done"),
+            ),
         ]
         verbose_name = _("conversation")
         verbose_name_plural = _("conversations")
