@@ -18,11 +18,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from inbox import realtime
 from inbox.adapters import get_adapter
+from inbox.bulk import bulk_update_rows
 from inbox.items import DeliveryUpdate, InboundItem, InboundMessage, Person, Skipped
 from inbox.models import (
     Activity,
@@ -103,26 +104,30 @@ def _ingest_events(events: list[WebhookEvent]) -> None:
             by_kind[p.event.kind].append((p, item))
     for kind, pairs in by_kind.items():
         _ingest_kind(kind, pairs)
-    now = timezone.now()
+    # Most events end the same way: one UPDATE per distinct outcome.
+    outcomes: dict[tuple[str, int, str], list[int]] = defaultdict(list)
     for p in parsed:
-        p.event.attempts += 1
-        p.event.processed_at = now
-        if p.error:
-            p.event.status, p.event.last_error = WebhookEvent.Status.FAILED, p.error
-            continue
-        r = p.result
-        handled = r.created + r.duplicates + r.updated
-        p.event.status = (
-            WebhookEvent.Status.SKIPPED
-            if r.skipped and not handled
-            else WebhookEvent.Status.PROCESSED
+        outcomes[_outcome(p)].append(p.event.pk)
+    now = timezone.now()
+    for (status, skipped, error), ids in outcomes.items():
+        WebhookEvent.objects.filter(pk__in=ids).update(
+            status=status,
+            skipped_items=skipped,
+            last_error=error,
+            processed_at=now,
+            attempts=F("attempts") + 1,
         )
-        p.event.skipped_items = r.skipped
-        p.event.last_error = "; ".join(r.skip_reasons[:5])[:2000]
-    WebhookEvent.objects.bulk_update(
-        [p.event for p in parsed],
-        ["attempts", "processed_at", "status", "skipped_items", "last_error"],
+
+
+def _outcome(p: _Parsed) -> tuple[str, int, str]:
+    if p.error:
+        return WebhookEvent.Status.FAILED, 0, p.error
+    r = p.result
+    handled = r.created + r.duplicates + r.updated
+    status = (
+        WebhookEvent.Status.SKIPPED if r.skipped and not handled else WebhookEvent.Status.PROCESSED
     )
+    return status, r.skipped, "; ".join(r.skip_reasons[:5])[:2000]
 
 
 def _parse(event: WebhookEvent) -> _Parsed:
@@ -314,8 +319,7 @@ def _touch_threads(
         if was_reopened:
             reopened.append(threads[key])
     touched = list({c.pk: c for c in threads.values()}.values())
-    if fields:
-        Conversation.objects.bulk_update(touched, sorted(fields))
+    bulk_update_rows(touched, sorted(fields))
     Activity.objects.bulk_create(
         Activity(conversation=c, verb=Activity.Verb.REOPENED) for c in reopened
     )
