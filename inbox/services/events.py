@@ -24,10 +24,13 @@ MAX_AUTOMATIC_ATTEMPTS = 5
 def webhook_event_store(
     *, kind: str, body: bytes, account: ChannelAccount | None = None
 ) -> WebhookEvent:
-    """One INSERT; processing is enqueued once it is committed."""
-    with transaction.atomic():
-        event = WebhookEvent.objects.create(kind=kind, body=body, account=account)
-        _enqueue(event.pk)
+    """One INSERT; processing is enqueued once it is committed.
+
+    No explicit transaction: in autocommit the INSERT commits by itself, one round trip
+    instead of three on the hot path, and on_commit then runs at once.
+    """
+    event = WebhookEvent.objects.create(kind=kind, body=body, account=account)
+    _enqueue(event.pk)
     return event
 
 
