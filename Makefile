@@ -94,11 +94,13 @@ test: install-dev
 
 # --- make bench ---------------------------------------------------------------------------
 
+# Its own variables: the bench wipes its database, so an exported DATABASE_URL of the
+# app is never picked up by accident.
 bench: DEBUG ?= 1
-bench: DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/socialcare_bench
-bench: REDIS_URL ?= redis://127.0.0.1:6379/3
+bench: BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/socialcare_bench
+bench: BENCH_REDIS_URL ?= redis://127.0.0.1:6379/3
 bench: install-dev
-	DEBUG=$(DEBUG) DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) $(PY) -m bench $(BENCH_ARGS)
+	DEBUG=$(DEBUG) DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) -m bench $(BENCH_ARGS)
 
 # --- conveniences -------------------------------------------------------------------------
 
