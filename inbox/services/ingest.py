@@ -14,7 +14,15 @@ from django.db import IntegrityError, transaction
 
 from inbox import realtime
 from inbox.items import DeliveryUpdate, InboundItem, InboundMessage, Person, Skipped
-from inbox.models import Activity, ChannelAccount, Contact, Conversation, Identity, Message
+from inbox.models import (
+    Activity,
+    ChannelAccount,
+    Contact,
+    Conversation,
+    Identity,
+    Message,
+    Team,
+)
 
 STATUS_RANK = {
     Message.Status.QUEUED: 0,
@@ -134,6 +142,22 @@ def identity_upsert(*, account: ChannelAccount, person: Person) -> Identity:
     return identity
 
 
+def thread_for(
+    account: ChannelAccount, identity: Identity, item: InboundMessage, team: Team | None
+) -> Conversation:
+    """The unsaved conversation a thread's first item opens, worked by the account's team."""
+    return Conversation(
+        account=account,
+        contact_id=identity.contact_id,
+        identity=identity,
+        kind=item.conversation_kind,
+        thread_key=item.thread_key,
+        last_activity_at=item.timestamp,
+        context=item.context,
+        team=team,
+    )
+
+
 def message_for(
     *,
     account: ChannelAccount,
@@ -199,16 +223,8 @@ def _conversation_for(
         identity = identity_upsert(account=account, person=item.sender)
     try:
         with transaction.atomic():
-            conversation = Conversation.objects.create(
-                account=account,
-                contact_id=identity.contact_id,
-                identity=identity,
-                kind=item.conversation_kind,
-                thread_key=item.thread_key,
-                last_activity_at=item.timestamp,
-                context=item.context,
-                team=account.teams.order_by("pk").first(),
-            )
+            conversation = thread_for(account, identity, item, account.teams.order_by("pk").first())
+            conversation.save(force_insert=True)
             Activity.objects.create(conversation=conversation, verb=Activity.Verb.CREATED)
             return conversation, True
     except IntegrityError:

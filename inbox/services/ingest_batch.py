@@ -15,6 +15,7 @@ single-item path, which resolves every race. Nothing is lost or stored twice.
 import json
 import logging
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -41,6 +42,7 @@ from .ingest import (
     delivery_update_apply,
     identity_apply,
     message_for,
+    thread_for,
 )
 
 log = logging.getLogger(__name__)
@@ -206,23 +208,24 @@ def _ingest_messages(rows: list[tuple[_Parsed, ChannelAccount, InboundMessage]])
     )
 
 
-def _stored_ids(rows: list[tuple[_Parsed, ChannelAccount, InboundMessage]]) -> set[Key]:
-    wanted: dict[int, set[str]] = defaultdict(set)
-    for _, account, item in rows:
-        wanted[account.pk].add(item.external_id)
+def _keyed(keys: Iterable[Key], field: str) -> Q:
+    """Rows matching any of these (account id, value) pairs: one IN list per account."""
+    by_account: dict[int, set[str]] = defaultdict(set)
+    for account_id, value in keys:
+        by_account[account_id].add(value)
     query = Q()
-    for account_id, ids in wanted.items():
-        query |= Q(account_id=account_id, external_id__in=ids)
+    for account_id, values in by_account.items():
+        query |= Q(account_id=account_id, **{f"{field}__in": values})
+    return query
+
+
+def _stored_ids(rows: list[tuple[_Parsed, ChannelAccount, InboundMessage]]) -> set[Key]:
+    query = _keyed(((account.pk, item.external_id) for _, account, item in rows), "external_id")
     return set(Message.objects.filter(query).values_list("account_id", "external_id"))
 
 
 def _threads_locked(keys: set[Key]) -> dict[Key, Conversation]:
-    by_account: dict[int, set[str]] = defaultdict(set)
-    for account_id, thread_key in keys:
-        by_account[account_id].add(thread_key)
-    query = Q()
-    for account_id, thread_keys in by_account.items():
-        query |= Q(account_id=account_id, thread_key__in=thread_keys)
+    query = _keyed(keys, "thread_key")
     # Locked in id order, so two workers can never wait on each other in a cycle.
     locked = Conversation.objects.select_for_update(of=("self",)).filter(query).order_by("pk")
     return {(c.account_id, c.thread_key): c for c in locked}
@@ -231,12 +234,7 @@ def _threads_locked(keys: set[Key]) -> dict[Key, Conversation]:
 def _identities(people: dict[Key, tuple[ChannelAccount, Person]]) -> dict[Key, Identity]:
     if not people:
         return {}
-    by_account: dict[int, set[str]] = defaultdict(set)
-    for account_id, external_id in people:
-        by_account[account_id].add(external_id)
-    query = Q()
-    for account_id, ids in by_account.items():
-        query |= Q(account_id=account_id, external_id__in=ids)
+    query = _keyed(people, "external_id")
     found = {
         (i.account_id, i.external_id): i
         for i in Identity.objects.select_related("contact").filter(query)
@@ -287,18 +285,7 @@ def _create_threads(
             continue
         identity = identities[(account.pk, item.sender.external_id)]
         teams = sorted(account.teams.all(), key=lambda t: t.pk)
-        new.append(
-            Conversation(
-                account=account,
-                contact_id=identity.contact_id,
-                identity=identity,
-                kind=item.conversation_kind,
-                thread_key=item.thread_key,
-                last_activity_at=item.timestamp,
-                context=item.context,
-                team=teams[0] if teams else None,
-            )
-        )
+        new.append(thread_for(account, identity, item, teams[0] if teams else None))
     Conversation.objects.bulk_create(new)
     Activity.objects.bulk_create(Activity(conversation=c, verb=Activity.Verb.CREATED) for c in new)
     threads.update({(c.account_id, c.thread_key): c for c in new})
