@@ -23,7 +23,10 @@ from inbox.adapters import Outbound, PermanentSendError, RetryableSendError, Sen
 @csrf_exempt
 @require_POST
 def fake_send(request: HttpRequest, kind: str) -> JsonResponse:
-    text = json.loads(request.body or b"{}").get("text", "")
+    try:
+        text = str(json.loads(request.body or b"{}").get("text", ""))
+    except (ValueError, AttributeError):
+        return JsonResponse({"error": "the body must be a JSON object"}, status=400)
     if "#ratelimit" in text:
         response = JsonResponse({"error": "rate limited"}, status=429)
         response["Retry-After"] = "5"

@@ -1,0 +1,7 @@
+"""The test URLs with the sandbox platforms mounted, as SOCIALCARE_SANDBOX=1 does."""
+
+from django.urls import include, path
+
+from tests.urls import urlpatterns as test_urlpatterns
+
+urlpatterns = [path("sandbox/", include("inbox.sandbox")), *test_urlpatterns]
