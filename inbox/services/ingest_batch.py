@@ -152,6 +152,7 @@ def _ingest_kind(kind: str, pairs: list[tuple[_Parsed, InboundItem]]) -> None:
         .prefetch_related("teams")
     }
     messages: list[tuple[_Parsed, ChannelAccount, InboundMessage]] = []
+    deliveries: list[tuple[_Parsed, ChannelAccount, DeliveryUpdate]] = []
     for p, item in pairs:
         account = accounts.get(getattr(item, "account_external_id", ""))
         if isinstance(item, Skipped):
@@ -159,11 +160,14 @@ def _ingest_kind(kind: str, pairs: list[tuple[_Parsed, InboundItem]]) -> None:
         elif account is None:
             p.result.skip(f"no connected {kind} account {item.account_external_id}")
         elif isinstance(item, DeliveryUpdate):
-            p.result.updated += delivery_update_apply(account=account, item=item)
+            deliveries.append((p, account, item))
         else:
             messages.append((p, account, item))
     if messages:
         _ingest_messages(messages)
+    # After the messages: a receipt may be for an echo stored by this very batch.
+    for p, account, item in deliveries:
+        p.result.updated += delivery_update_apply(account=account, item=item)
 
 
 def _ingest_messages(rows: list[tuple[_Parsed, ChannelAccount, InboundMessage]]) -> None:

@@ -122,3 +122,16 @@ def test_two_workers_draining_the_same_new_thread_store_it_once(world):
     assert Conversation.objects.filter(thread_key="fresh").count() == 1
     assert sorted(Message.objects.values_list("external_id", flat=True)) == ["other", "same"]
     assert set(statuses().values()) == {"processed"}
+
+
+@pytest.mark.django_db
+def test_a_receipt_for_an_echo_in_the_same_batch_applies(world):
+    store(
+        webhook_body(message_event("m1")),
+        webhook_body(message_event("echo-1", echo=True, text="Sent from the phone")),
+        webhook_body({"type": "delivery", "ids": ["echo-1"], "status": "read"}),
+    )
+
+    webhook_events_drain()
+
+    assert Message.objects.get(external_id="echo-1").status == Message.Status.READ
