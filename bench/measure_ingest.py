@@ -4,7 +4,8 @@ Realistic test-channel deliveries (half open new threads, half answer existing o
 1-3 messages each) are stored one INSERT each, as the webhook stores them: that is
 the baseline. Then the same events go through `inbox.services.webhook_events_drain`,
 what the Celery task runs: batches of pending events claimed and ingested set-wise,
-in this process, for at most a minute. Then the same again with `synchronous_commit = off` on this connection, and
+in this process, for at most a minute. Then the same again with
+`synchronous_commit = off` on this connection, and
 a count of queries and transactions per event: where the time goes. Afterwards the data
 set is put back as it was generated (new rows deleted, touched conversations restored),
 so that every run measures the same data.

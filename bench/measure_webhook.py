@@ -93,9 +93,7 @@ def measure(*, seconds: float, connections: int, loadgen: str = "auto") -> list:
     wsgi = _pair(WSGI_APP, tool, seconds, connections)
     # With Redis, drain tasks are coalesced: a queued drain takes every event stored
     # behind it, so there are fewer tasks than events, but never none.
-    complete = (
-        0 < asgi.queued <= asgi.stored and asgi.hook.errors == 0 and asgi.bare.errors == 0
-    )
+    complete = 0 < asgi.queued <= asgi.stored and asgi.hook.errors == 0 and asgi.bare.errors == 0
     return [
         Figure(
             "webhook requests/s (verify, store, enqueue)",

@@ -33,8 +33,7 @@ def _redis():  # type: ignore[no-untyped-def]
 
 def publish(streams: Iterable[str], event: dict[str, Any]) -> None:
     """Publish `event` to `streams` once the current transaction commits."""
-    streams = sorted(set(streams))
-    transaction.on_commit(lambda: _publish_now(streams, event))
+    publish_many([(streams, event)])
 
 
 def publish_many(events: Iterable[tuple[Iterable[str], dict[str, Any]]]) -> None:
@@ -42,10 +41,6 @@ def publish_many(events: Iterable[tuple[Iterable[str], dict[str, Any]]]) -> None
     batch = [(sorted(set(streams)), event) for streams, event in events]
     if batch:
         transaction.on_commit(lambda: _publish_all(batch))
-
-
-def _publish_now(streams: list[str], event: dict[str, Any]) -> None:
-    _publish_all([(streams, event)])
 
 
 def _publish_all(batch: list[tuple[list[str], dict[str, Any]]]) -> None:

@@ -25,8 +25,6 @@ from inbox.models import (
 )
 
 STATUS_RANK = {
-    Message.Status.QUEUED: 0,
-    Message.Status.SENDING: 1,
     Message.Status.SENT: 2,
     Message.Status.DELIVERED: 3,
     Message.Status.READ: 4,
@@ -142,7 +140,7 @@ def identity_upsert(*, account: ChannelAccount, person: Person) -> Identity:
     return identity
 
 
-def thread_for(
+def conversation_new(
     account: ChannelAccount, identity: Identity, item: InboundMessage, team: Team | None
 ) -> Conversation:
     """The unsaved conversation a thread's first item opens, worked by the account's team."""
@@ -223,7 +221,8 @@ def _conversation_for(
         identity = identity_upsert(account=account, person=item.sender)
     try:
         with transaction.atomic():
-            conversation = thread_for(account, identity, item, account.teams.order_by("pk").first())
+            team = account.teams.order_by("pk").first()
+            conversation = conversation_new(account, identity, item, team)
             conversation.save(force_insert=True)
             Activity.objects.create(conversation=conversation, verb=Activity.Verb.CREATED)
             return conversation, True

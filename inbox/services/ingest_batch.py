@@ -39,10 +39,10 @@ from inbox.models import (
 from .ingest import (
     IngestResult,
     conversation_apply,
+    conversation_new,
     delivery_update_apply,
     identity_apply,
     message_for,
-    thread_for,
 )
 
 log = logging.getLogger(__name__)
@@ -289,7 +289,7 @@ def _create_threads(
             continue
         identity = identities[(account.pk, item.sender.external_id)]
         teams = sorted(account.teams.all(), key=lambda t: t.pk)
-        new.append(thread_for(account, identity, item, teams[0] if teams else None))
+        new.append(conversation_new(account, identity, item, teams[0] if teams else None))
     Conversation.objects.bulk_create(new)
     Activity.objects.bulk_create(Activity(conversation=c, verb=Activity.Verb.CREATED) for c in new)
     threads.update({(c.account_id, c.thread_key): c for c in new})
