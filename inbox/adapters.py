@@ -6,13 +6,13 @@ AppConfig.ready(), and the inbox asks the registry what a channel can do.
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from .items import Attachment, InboundItem
+from .items import Attachment, InboundItem, Person
 
 
 class SendError(Exception):
@@ -52,6 +52,24 @@ class Capabilities:
     max_text_length: int = 2000
     # How long after the customer's last message a private reply may be sent.
     messaging_window: timedelta | None = None
+    # A longer window some accounts may use (Messenger's human-agent tag: 7 days), on
+    # when the account's option of this name is set.
+    extended_window: timedelta | None = None
+    extended_window_option: str = ""
+    # A private reply to a public comment: once per comment, within this long of it.
+    private_reply_window: timedelta | None = None
+    # Public replies to reviews (threaded under the review).
+    review_reply: bool = True
+
+
+@dataclass(frozen=True)
+class OptionField:
+    """A per-account switch an admin sets on the account's settings screen."""
+
+    name: str
+    label: str | Promise
+    help_text: str | Promise = ""
+    default: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,6 +98,10 @@ class Outbound:
     public: bool
     parent_external_id: str = ""
     attachments: tuple[Attachment, ...] = ()
+    # The customer's last message in this thread (messaging windows count from it).
+    last_inbound_at: datetime | None = None
+    # A private reply to the public comment `parent_external_id` (not a DM to a known user).
+    private_reply: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,13 +113,18 @@ class ModerationTarget:
     external_id: str
 
 
-MODERATION_ACTIONS = ("hide", "unhide", "like", "delete")
+MODERATION_ACTIONS = ("hide", "unhide", "like", "unlike", "delete")
 
 
 @dataclass(frozen=True)
 class SendResult:
     external_id: str
+    # E.g. {"recipient_id": PSID} after a private reply: the person's id in direct messages.
     extra: dict = field(default_factory=dict)
+
+
+class ProfileUnavailable(Exception):
+    """The platform will not tell us who this is (no consent, blocked...): use a fallback."""
 
 
 class ChannelAdapter:
@@ -107,6 +134,12 @@ class ChannelAdapter:
     label: ClassVar[str | Promise]
     capabilities: ClassVar[Capabilities] = Capabilities()
     credential_fields: ClassVar[tuple[CredentialField, ...]] = ()
+    option_fields: ClassVar[tuple[OptionField, ...]] = ()
+    # The named URL of the channel's own connect screen (e.g. an OAuth flow); "" means the
+    # settings screen offers a form with `credential_fields`.
+    connect_url_name: ClassVar[str] = ""
+    # Hosts media may be downloaded from (suffix match); nothing else is fetched.
+    media_hosts: ClassVar[tuple[str, ...]] = ()
 
     def parse(self, payload: Any, *, account_external_id: str = "") -> list[InboundItem]:
         """Platform payload -> inbound items. Pure: no database, no HTTP.
@@ -125,6 +158,25 @@ class ChannelAdapter:
         Raises RetryableSendError or PermanentSendError like send().
         """
         raise PermanentSendError(_("This channel cannot %(action)s comments.") % {"action": action})
+
+    def accepts(self, account: Any, item: InboundItem) -> str | None:
+        """Why this account does not take this item (an option switched off), or None."""
+        return None
+
+    def fetch_profile(self, account: Any, external_id: str) -> Person:
+        """The customer's name and picture from the platform. Raise ProfileUnavailable."""
+        raise ProfileUnavailable("this channel has no profile look-up")
+
+    def fetch_context(self, account: Any, context: Mapping[str, Any]) -> dict:
+        """Fill in a comment thread's context (the post's text, permalink, picture)."""
+        return dict(context)
+
+    def option(self, account: Any, name: str) -> bool:
+        """The account's value of one of `option_fields`, or its default."""
+        for option in self.option_fields:
+            if option.name == name:
+                return bool(account.options.get(name, option.default))
+        return bool(account.options.get(name, False))
 
     def on_connect(self, account: Any) -> None:
         """After an account is stored: e.g. check the token, subscribe the webhook.

@@ -50,6 +50,9 @@ class InboundMessage:
     outbound: bool = False
     # The post, tweet or review a comment thread hangs under.
     context: dict = field(default_factory=dict)
+    # Platform details worth keeping: quick-reply / postback payloads, the message it
+    # replies to, ad or link referrals, the sending app of an echo.
+    extra: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,33 @@ class DeliveryUpdate:
     reason: str = ""
 
 
+MessageChange = Literal["edited", "removed", "hidden", "unhidden"]
+
+
+@dataclass(frozen=True)
+class MessageUpdate:
+    """A message or comment we already have changed on the platform."""
+
+    account_external_id: str
+    external_id: str
+    change: MessageChange
+    text: str = ""
+    timestamp: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """Someone reacted to a message (an annotation on it, never a message of its own)."""
+
+    account_external_id: str
+    external_id: str  # the message reacted to
+    sender_external_id: str
+    reaction: str  # the platform's keyword: like, love, smile...
+    emoji: str = ""
+    removed: bool = False
+    timestamp: datetime | None = None
+
+
 @dataclass(frozen=True)
 class Skipped:
     """Something in the payload that nothing handles: stored, skipped and counted."""
@@ -73,4 +103,4 @@ class Skipped:
     account_external_id: str = ""
 
 
-InboundItem = InboundMessage | DeliveryUpdate | Skipped
+InboundItem = InboundMessage | DeliveryUpdate | MessageUpdate | Reaction | Skipped

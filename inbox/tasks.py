@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from inbox import services
+from inbox.media import MediaRetry
 
 
 @shared_task(acks_late=True)
@@ -23,3 +24,19 @@ def sweep_unprocessed_events() -> int:
     services.messages_fail_stale_sending()
     services.messages_requeue_stuck()
     return services.events_sweep()
+
+
+@shared_task(acks_late=True)
+def enrich_conversation(conversation_id: int) -> None:
+    services.conversation_enrich(conversation_id=conversation_id)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(MediaRetry,),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    max_retries=6,
+)
+def download_media(message_id: int) -> int:
+    return services.media_download(message_id=message_id)

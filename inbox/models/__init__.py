@@ -1,6 +1,6 @@
 from .accounts import ChannelAccount
 from .conversations import Activity, Conversation, Message, Note
-from .events import WebhookEvent
+from .events import UnroutedEntry, WebhookEvent
 from .library import CannedResponse, Label
 from .people import Contact, Identity
 from .teams import BusinessHours, Membership, Role, Team
@@ -19,5 +19,6 @@ __all__ = [
     "Note",
     "Role",
     "Team",
+    "UnroutedEntry",
     "WebhookEvent",
 ]

@@ -70,6 +70,10 @@ class Conversation(models.Model):
     snippet = models.CharField(max_length=200, blank=True)
     # The post, tweet or review a comment thread hangs under (text, permalink, picture).
     context = models.JSONField(default=dict, blank=True)
+    # A comment taken private continues as a direct conversation: each points at the other.
+    linked = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -160,6 +164,16 @@ class Message(models.Model):
     platform_timestamp = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The platform's state of a message or comment: moderation, edits, removal, reactions.
+    hidden = models.BooleanField(default=False)
+    liked = models.BooleanField(default=False)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    # Earlier texts, oldest first: [{"text": ..., "until": iso time}].
+    edits = models.JSONField(default=list, blank=True)
+    # [{"sender": platform id, "reaction": keyword, "emoji": ...}], one per sender.
+    reactions = models.JSONField(default=list, blank=True)
+    # Quick-reply / postback payloads, reply-to, referral, echo app id.
+    extra = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [
@@ -216,6 +230,8 @@ class Activity(models.Model):
         LABELS = "labels", _("changed labels")
         REPLIED = "replied", _("replied")
         SEND_FAILED = "send_failed", _("send failed")
+        MODERATED = "moderated", _("moderated a comment")
+        TAKEN_PRIVATE = "private", _("continued privately")
 
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="activities"

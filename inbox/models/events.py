@@ -46,3 +46,28 @@ class WebhookEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} event {self.pk} ({self.status})"
+
+
+class UnroutedEntry(models.Model):
+    """Webhook entries for an account that is not connected (yet): counted, per platform id.
+
+    When the account is connected its health shows them, and they can be replayed.
+    """
+
+    kind = models.CharField(max_length=32)
+    account_external_id = models.CharField(max_length=128)
+    count = models.PositiveIntegerField(default=0)
+    first_seen = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "account_external_id"], name="unrouted_kind_account_unique"
+            )
+        ]
+        verbose_name = _("unrouted webhook entry")
+        verbose_name_plural = _("unrouted webhook entries")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.account_external_id}: {self.count}"

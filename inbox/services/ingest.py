@@ -6,6 +6,7 @@ savepoint, so two workers racing on the same new thread end with one row each an
 loser reads the winner's row.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -13,7 +14,16 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from inbox import realtime
-from inbox.items import DeliveryUpdate, InboundItem, InboundMessage, Person, Skipped
+from inbox.adapters import get_adapter
+from inbox.items import (
+    DeliveryUpdate,
+    InboundItem,
+    InboundMessage,
+    MessageUpdate,
+    Person,
+    Reaction,
+    Skipped,
+)
 from inbox.models import (
     Activity,
     ChannelAccount,
@@ -23,6 +33,9 @@ from inbox.models import (
     Message,
     Team,
 )
+
+from .enrichment import enrichment_enqueue
+from .ingest_updates import message_update_apply, reaction_apply, unrouted_record
 
 STATUS_RANK = {
     Message.Status.SENT: 2,
@@ -52,22 +65,52 @@ def items_ingest(
     accounts: dict[str, ChannelAccount | None] = {}
     if account is not None:
         accounts[account.external_id] = account
+    unrouted: Counter = Counter()
+    later: list[tuple[ChannelAccount, InboundItem]] = []
     for item in items:
         if isinstance(item, Skipped):
             result.skip(item.reason)
             continue
         target = _account(kind, item.account_external_id, accounts)
         if target is None:
+            unrouted[item.account_external_id] += 1
             result.skip(f"no connected {kind} account {item.account_external_id}")
             continue
-        if isinstance(item, InboundMessage):
+        refusal = item_refusal(target, item)
+        if refusal:
+            result.skip(refusal)
+        elif isinstance(item, InboundMessage):
             if message_ingest(account=target, item=item):
                 result.created += 1
             else:
                 result.duplicates += 1
-        elif isinstance(item, DeliveryUpdate):
-            result.updated += delivery_update_apply(account=target, item=item)
+        else:
+            later.append((target, item))
+    # After the messages: a receipt, edit or reaction may be for one stored just now.
+    for target, item in later:
+        result.updated += update_apply(account=target, item=item)
+    if unrouted:
+        unrouted_record(kind=kind, counts=unrouted)
     return result
+
+
+def item_refusal(account: ChannelAccount, item: InboundItem) -> str | None:
+    """Why this account does not take this item (the adapter's per-account switches)."""
+    try:
+        return get_adapter(account.kind).accepts(account, item)
+    except LookupError:
+        return None
+
+
+def update_apply(*, account: ChannelAccount, item: InboundItem) -> int:
+    """A delivery receipt, an edit / removal / hide, or a reaction."""
+    if isinstance(item, DeliveryUpdate):
+        return delivery_update_apply(account=account, item=item)
+    if isinstance(item, MessageUpdate):
+        return message_update_apply(account=account, item=item)
+    if isinstance(item, Reaction):
+        return reaction_apply(account=account, item=item)
+    return 0
 
 
 def _account(
@@ -100,6 +143,10 @@ def message_ingest(*, account: ChannelAccount, item: InboundMessage) -> Message 
             conversation.save(update_fields=sorted(fields))
             if reopened:
                 Activity.objects.create(conversation=conversation, verb=Activity.Verb.REOPENED)
+            enrichment_enqueue(
+                conversation_ids=[conversation.pk] if created else [],
+                message_ids=[message.pk] if message.attachments else [],
+            )
     except IntegrityError:
         # Another worker stored the same platform id between our check and our insert; its
         # transaction made the same contact/thread changes, so rolling ours back loses nothing.
@@ -179,6 +226,7 @@ def message_for(
         status=Message.Status.SENT if item.outbound else Message.Status.RECEIVED,
         platform_timestamp=item.timestamp,
         sent_at=item.timestamp if item.outbound else None,
+        extra=item.extra,
     )
 
 

@@ -14,7 +14,7 @@ single-item path, which resolves every race. Nothing is lost or stored twice.
 
 import json
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -25,7 +25,7 @@ from django.utils import timezone
 from inbox import realtime
 from inbox.adapters import get_adapter
 from inbox.bulk import bulk_update_rows
-from inbox.items import DeliveryUpdate, InboundItem, InboundMessage, Person, Skipped
+from inbox.items import InboundItem, InboundMessage, Person, Skipped
 from inbox.models import (
     Activity,
     ChannelAccount,
@@ -36,14 +36,17 @@ from inbox.models import (
     WebhookEvent,
 )
 
+from .enrichment import enrichment_enqueue
 from .ingest import (
     IngestResult,
     conversation_apply,
     conversation_new,
-    delivery_update_apply,
     identity_apply,
+    item_refusal,
     message_for,
+    update_apply,
 )
+from .ingest_updates import unrouted_record
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 200
@@ -152,22 +155,28 @@ def _ingest_kind(kind: str, pairs: list[tuple[_Parsed, InboundItem]]) -> None:
         .prefetch_related("teams")
     }
     messages: list[tuple[_Parsed, ChannelAccount, InboundMessage]] = []
-    deliveries: list[tuple[_Parsed, ChannelAccount, DeliveryUpdate]] = []
+    updates: list[tuple[_Parsed, ChannelAccount, InboundItem]] = []
+    unrouted: Counter = Counter()
     for p, item in pairs:
         account = accounts.get(getattr(item, "account_external_id", ""))
         if isinstance(item, Skipped):
             p.result.skip(item.reason)
         elif account is None:
+            unrouted[item.account_external_id] += 1
             p.result.skip(f"no connected {kind} account {item.account_external_id}")
-        elif isinstance(item, DeliveryUpdate):
-            deliveries.append((p, account, item))
-        else:
+        elif refusal := item_refusal(account, item):
+            p.result.skip(refusal)
+        elif isinstance(item, InboundMessage):
             messages.append((p, account, item))
+        else:
+            updates.append((p, account, item))
     if messages:
         _ingest_messages(messages)
-    # After the messages: a receipt may be for an echo stored by this very batch.
-    for p, account, item in deliveries:
-        p.result.updated += delivery_update_apply(account=account, item=item)
+    # After the messages: a receipt or an edit may be for one stored by this very batch.
+    for p, account, item in updates:
+        p.result.updated += update_apply(account=account, item=item)
+    if unrouted:
+        unrouted_record(kind=kind, counts=unrouted)
 
 
 def _ingest_messages(rows: list[tuple[_Parsed, ChannelAccount, InboundMessage]]) -> None:
@@ -201,6 +210,10 @@ def _ingest_messages(rows: list[tuple[_Parsed, ChannelAccount, InboundMessage]])
     ]
     Message.objects.bulk_create(messages)
     _touch_threads(fresh, threads, created)
+    enrichment_enqueue(
+        conversation_ids=[threads[key].pk for key in created],
+        message_ids=[m.pk for m in messages if m.attachments],
+    )
     for p, _, _ in fresh:
         p.result.created += 1
     realtime.publish_many(
