@@ -208,6 +208,10 @@ CELERY_TASK_ROUTES = {
     "inbox.tasks.sweep_unprocessed_events": {"queue": "ingest"},
     "inbox.tasks.send_message": {"queue": "send"},
     "channels_*.tasks.poll_*": {"queue": "poll"},
+    "channels_*.tasks.backfill_*": {"queue": "poll"},
+    # Reads from platforms (profiles, posts, media): slow calls never hold up ingest.
+    "inbox.tasks.enrich_conversation": {"queue": "poll"},
+    "inbox.tasks.download_media": {"queue": "poll"},
 }
 CELERY_BEAT_SCHEDULE = {
     "sweep-unprocessed-webhook-events": {
@@ -222,6 +226,43 @@ SOCIALCARE_SEND_MAX_ATTEMPTS = int(os.environ.get("SOCIALCARE_SEND_MAX_ATTEMPTS"
 SOCIALCARE_SEND_BACKOFF_BASE = float(os.environ.get("SOCIALCARE_SEND_BACKOFF_BASE", "2"))
 SOCIALCARE_SEND_BACKOFF_MAX = float(os.environ.get("SOCIALCARE_SEND_BACKOFF_MAX", "600"))
 SOCIALCARE_SLA_MINUTES = int(os.environ.get("SOCIALCARE_SLA_MINUTES", "60"))
+
+# --- Facebook Page channel (see ../shared/channels/meta.md) ----------------------------------
+# The channel is on when its app secret is set (the sandbox brings its own app). Setting
+# the other values without the secret is a mistake, so start-up stops and says so.
+FACEBOOK_APP_ID = os.environ.get("FACEBOOK_APP_ID", "sandbox-app" if SANDBOX else "")
+FACEBOOK_APP_SECRET = os.environ.get(
+    "FACEBOOK_APP_SECRET", "sandbox-app-secret-not-for-production" if SANDBOX else ""
+)
+FACEBOOK_VERIFY_TOKEN = os.environ.get(
+    "FACEBOOK_VERIFY_TOKEN", "sandbox-verify-token" if SANDBOX else ""
+)
+if not FACEBOOK_APP_SECRET and (
+    os.environ.get("FACEBOOK_APP_ID") or os.environ.get("FACEBOOK_VERIFY_TOKEN")
+):
+    raise ImproperlyConfigured(
+        "FACEBOOK_APP_SECRET is not set. The Facebook channel is configured "
+        "(FACEBOOK_APP_ID or FACEBOOK_VERIFY_TOKEN is set) but webhooks cannot be verified "
+        "without the app secret: set FACEBOOK_APP_SECRET, or unset the other FACEBOOK_ values."
+    )
+FACEBOOK_ENABLED = bool(FACEBOOK_APP_SECRET)
+FACEBOOK_GRAPH_URL = os.environ.get(
+    "FACEBOOK_GRAPH_URL",
+    f"{SOCIALCARE_SANDBOX_URL}/sandbox/facebook/graph" if SANDBOX else "https://graph.facebook.com",
+).rstrip("/")
+FACEBOOK_GRAPH_VERSION = os.environ.get("FACEBOOK_GRAPH_VERSION", "v26.0")
+# Where the admin's browser is sent for Facebook Login ("" = this server, in the sandbox).
+FACEBOOK_DIALOG_URL = os.environ.get(
+    "FACEBOOK_DIALOG_URL", "/sandbox/facebook" if SANDBOX else "https://www.facebook.com"
+).rstrip("/")
+# Catching up on what webhooks missed: how far back after a (re)connect, and how often.
+FACEBOOK_BACKFILL_DAYS = int(os.environ.get("FACEBOOK_BACKFILL_DAYS", "3"))
+FACEBOOK_POLL_MINUTES = int(os.environ.get("FACEBOOK_POLL_MINUTES", "10"))
+if FACEBOOK_ENABLED:
+    CELERY_BEAT_SCHEDULE["facebook-catch-up"] = {
+        "task": "channels_fb.tasks.poll_facebook",
+        "schedule": FACEBOOK_POLL_MINUTES * 60.0,
+    }
 
 # --- Auth, API ----------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -4,6 +4,7 @@ validate (the writes themselves are inbox.services' job, called by the views).""
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -13,6 +14,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
+from inbox.adapters import MODERATION_ACTIONS
 from inbox.models import (
     CannedResponse,
     ChannelAccount,
@@ -108,8 +110,19 @@ class ConversationSerializer(serializers.ModelSerializer):
             "last_activity_at",
             "waiting_since",
             "sla_due_at",
+            "linked",
+            "context",
         ]
         read_only_fields = fields
+        extra_kwargs = {  # noqa: RUF012 - DRF's own configuration shape
+            "linked": {
+                "help_text": _(
+                    "The conversation this one continues or is continued in (a comment taken "
+                    "private, and the direct messages it led to)."
+                )
+            },
+            "context": {"help_text": _("The post or review a comment thread hangs under.")},
+        }
 
 
 # Named for what it patches: the PATCH body is "PatchedConversation" in the schema, which
@@ -182,6 +195,14 @@ class AttachmentSerializer(serializers.Serializer):
     url = serializers.CharField(required=False)
     name = serializers.CharField(required=False)
     extra = serializers.DictField(required=False)
+    expired = serializers.BooleanField(
+        required=False, help_text=_("The platform's link expired before it was copied.")
+    )
+    media_url = serializers.CharField(
+        required=False,
+        allow_null=True,
+        help_text=_("The stored copy, served only to people who may see the conversation."),
+    )
 
 
 class MessageSerializer(serializers.ModelSerializer):
@@ -191,7 +212,7 @@ class MessageSerializer(serializers.ModelSerializer):
             "Inbound: the customer as this channel knows them."
         )
     )
-    attachments = AttachmentSerializer(many=True, read_only=True)
+    attachments = serializers.SerializerMethodField()
 
     class Meta:
         model = Message
@@ -211,8 +232,31 @@ class MessageSerializer(serializers.ModelSerializer):
             "sent_at",
             "author",
             "sent_elsewhere",
+            "parent_external_id",
+            "hidden",
+            "liked",
+            "removed_at",
+            "edits",
+            "reactions",
+            "extra",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_attachments(self, message: Message) -> list[dict]:
+        return [
+            {
+                "type": a.get("type", ""),
+                "url": a.get("url", ""),
+                "name": a.get("name", ""),
+                "extra": a.get("extra", {}),
+                "expired": bool(a.get("expired")),
+                "media_url": reverse("inbox:media", args=[message.pk, index])
+                if a.get("file")
+                else None,
+            }
+            for index, a in enumerate(message.attachments)
+        ]
 
     @extend_schema_field(AUTHOR_SCHEMA)
     def get_author(self, message: Message) -> dict[str, Any] | None:
@@ -320,3 +364,10 @@ class LabelSerializer(serializers.ModelSerializer):
 
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
+
+
+class ModerationSerializer(serializers.Serializer):
+    action = AllowedChoiceField(
+        choices=[(a, a) for a in MODERATION_ACTIONS],
+        help_text=_("hide, unhide, like, unlike or delete"),
+    )

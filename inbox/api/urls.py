@@ -27,6 +27,7 @@ urlpatterns = [
         name="conversation-notes",
     ),
     path("messages/<int:pk>/retry/", views.MessageRetry.as_view(), name="message-retry"),
+    path("messages/<int:pk>/moderate/", views.MessageModerate.as_view(), name="message-moderate"),
     path("canned-responses/", views.CannedResponses.as_view(), name="canned-responses"),
     path("accounts/", views.Accounts.as_view(), name="accounts"),
     path("labels/", views.Labels.as_view(), name="labels"),

@@ -193,6 +193,29 @@ class MessageRetry(ApiView):
         return Response(s.MessageSerializer(message).data)
 
 
+class MessageModerate(ApiView):
+    serializer_class = s.MessageSerializer
+
+    @extend_schema(
+        request=s.ModerationSerializer,
+        responses={200: s.MessageSerializer, 400: REFUSED, 404: NOT_FOUND},
+        summary=_("Hide, unhide, like, unlike or delete a comment on its platform"),
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        message: Message | None = message_get_for(user=request.user, pk=pk)
+        if message is None:
+            raise NotFound(_("There is no message %(id)d you can see.") % {"id": pk})
+        body = s.ModerationSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            message = services.comment_moderate(
+                message=message, action=body.validated_data["action"], by=request.user
+            )
+        except services.ModerationFailed as exc:
+            raise BadRequest(str(exc)) from exc
+        return Response(s.MessageSerializer(message).data)
+
+
 class CannedResponses(ApiView):
     serializer_class = s.CannedResponseSerializer
 

@@ -2,9 +2,18 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 
-from inbox.models import CannedResponse, Conversation, Label, Membership, Message, Note, Team
+from inbox.models import (
+    CannedResponse,
+    Conversation,
+    Identity,
+    Label,
+    Membership,
+    Message,
+    Note,
+    Team,
+)
 
 from .access import conversations_for, is_admin
 
@@ -27,6 +36,12 @@ def message_get_for(*, user: AbstractBaseUser, pk: int) -> Message | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def identity_get_for(*, user: AbstractBaseUser, pk: int) -> Identity | None:
+    """A customer's identity, if the user may see one of its conversations."""
+    visible = conversations_for(user).filter(identity_id=pk)
+    return Identity.objects.filter(pk=pk).filter(Exists(visible)).first()
 
 
 def canned_responses_for(*, user: AbstractBaseUser) -> QuerySet[CannedResponse]:

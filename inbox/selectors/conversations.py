@@ -52,7 +52,7 @@ def conversation_list_for(
         at, pk = f.after
         qs = qs.filter(Q(last_activity_at__lt=at) | Q(last_activity_at=at, id__lt=pk))
     return (
-        qs.select_related("account", "contact", "assignee", "team")
+        qs.select_related("account", "contact", "identity", "assignee", "team")
         # The list never shows these, and credentials would be decrypted row by row.
         .defer("account__credentials", "account__options", "account__cursors", "context")
         .prefetch_related(Prefetch("labels", queryset=Label.objects.order_by("name")))

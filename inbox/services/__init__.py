@@ -8,6 +8,7 @@ from .conversations import (
     conversation_update,
     note_create,
 )
+from .enrichment import conversation_enrich, enrichment_enqueue, media_download
 from .events import (
     events_replay,
     events_sweep,
@@ -25,6 +26,8 @@ from .ingest import (
 )
 from .ingest_batch import items_ingest_many, webhook_events_drain
 from .library import canned_response_create, canned_response_used
+from .moderation import ModerationFailed, comment_moderate, moderation_refusal
+from .private_replies import private_reply_continue
 from .sending import (
     ReplyRefused,
     message_mark_sent,
@@ -32,8 +35,10 @@ from .sending import (
     message_send,
     messages_fail_stale_sending,
     messages_requeue_stuck,
+    private_reply_target,
     reply_create,
     reply_refusal,
+    reply_window,
 )
 
 __all__ = [
@@ -68,4 +73,13 @@ __all__ = [
     "webhook_event_store_malformed",
     "webhook_events_drain",
     "items_ingest_many",
+    "conversation_enrich",
+    "enrichment_enqueue",
+    "media_download",
+    "ModerationFailed",
+    "comment_moderate",
+    "moderation_refusal",
+    "private_reply_continue",
+    "private_reply_target",
+    "reply_window",
 ]

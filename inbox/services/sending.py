@@ -10,7 +10,7 @@ reason that says it may have gone out: at most once, and never silently.
 import logging
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 
 from inbox import realtime
 from inbox.adapters import (
+    Capabilities,
+    ChannelAdapter,
     Outbound,
     PermanentSendError,
     RetryableSendError,
@@ -29,6 +31,8 @@ from inbox.adapters import (
 from inbox.items import Attachment
 from inbox.models import Activity, ChannelAccount, Conversation, Message
 from inbox.queue import enqueue_on_commit
+
+from .private_replies import private_reply_continue
 
 log = logging.getLogger(__name__)
 STALE_SENDING_AFTER = timedelta(minutes=10)
@@ -51,25 +55,109 @@ def reply_refusal(*, conversation: Conversation, private: bool) -> str | None:
         return _("The %(kind)s channel is not installed.") % {"kind": account.kind}
     caps = adapter.capabilities
     is_direct = conversation.kind == Conversation.Kind.DIRECT
-    if not is_direct and private and not caps.private_reply:
+    if not is_direct and private:
+        return _private_reply_refusal(conversation, caps)
+    if not is_direct and not caps.public_reply:
+        return _("This channel cannot reply publicly here; reply privately instead.")
+    if conversation.kind == Conversation.Kind.REVIEW and not caps.review_reply:
+        return _("This channel does not allow replies to reviews.")
+    if is_direct:
+        return _window_refusal(conversation, adapter)
+    return None
+
+
+def _window_refusal(conversation: Conversation, adapter: ChannelAdapter) -> str | None:
+    window = reply_window(conversation, adapter)
+    if window is None or window.closes_at is None or window.closes_at > timezone.now():
+        if window is not None and window.awaiting_customer:
+            return _(
+                "The customer has not answered the private reply yet: the platform allows "
+                "another message only once they do."
+            )
+        return None
+    caps = adapter.capabilities
+    if caps.extended_window and not window.extended:
+        return _(
+            "The messaging window has closed: replies are allowed within %(hours)d hours of "
+            "the customer's last message. An admin can turn on the human-agent tag for this "
+            "account (up to %(days)d days)."
+        ) % {
+            "hours": caps.messaging_window.total_seconds() // 3600,
+            "days": caps.extended_window.days,
+        }
+    hours = (window.length.total_seconds() // 3600) if window.length else 0
+    return _(
+        "The messaging window has closed: the platform only allows replies within "
+        "%(hours)d hours of the customer's last message."
+    ) % {"hours": hours}
+
+
+def _private_reply_refusal(conversation: Conversation, caps: Capabilities) -> str | None:
+    if not caps.private_reply:
         return _("This channel cannot reply privately to a %(kind)s.") % {
             "kind": conversation.get_kind_display().lower()
         }
-    if not is_direct and not private and not caps.public_reply:
-        return _("This channel cannot reply publicly here; reply privately instead.")
-    window = caps.messaging_window
-    last_inbound = conversation.last_inbound_at
-    if (
-        (is_direct or private)
-        and window
-        and last_inbound
-        and timezone.now() - last_inbound > window
-    ):
-        return _(
-            "The messaging window has closed: the platform only allows replies within "
-            "%(hours)d hours of the customer's last message."
-        ) % {"hours": caps.messaging_window.total_seconds() // 3600}
+    target = private_reply_target(conversation)
+    if target is None:
+        return _("There is no customer comment here to answer privately.")
+    taken = Message.objects.filter(
+        account_id=conversation.account_id,
+        direction=Message.Direction.OUT,
+        public=False,
+        parent_external_id=target.external_id,
+    ).exclude(status=Message.Status.FAILED)
+    if taken.exists():
+        return _("This comment already has its private reply: the platform allows only one.")
+    window = caps.private_reply_window
+    when = target.platform_timestamp or target.created_at
+    if window and timezone.now() - when > window:
+        return _("Private replies are only allowed within %(days)d days of the comment.") % {
+            "days": window.days
+        }
     return None
+
+
+def private_reply_target(conversation: Conversation) -> Message | None:
+    """The customer comment a private reply answers: the newest one in the thread."""
+    return (
+        conversation.messages.filter(direction=Message.Direction.IN)
+        .exclude(external_id=None)
+        .order_by("-platform_timestamp", "-pk")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ReplyWindow:
+    """How long a direct conversation can still be answered."""
+
+    closes_at: datetime | None
+    length: timedelta | None
+    extended: bool = False  # counting with the longer window (human-agent tag)
+    awaiting_customer: bool = False  # a private reply was sent; the customer must answer
+
+
+def reply_window(
+    conversation: Conversation, adapter: ChannelAdapter | None = None
+) -> ReplyWindow | None:
+    """The messaging window of a direct conversation, or None when its channel has none."""
+    if conversation.kind != Conversation.Kind.DIRECT:
+        return None
+    adapter = adapter or get_adapter(conversation.account.kind)
+    caps = adapter.capabilities
+    if not caps.messaging_window:
+        return None
+    last_inbound = conversation.last_inbound_at
+    if last_inbound is None:
+        # Opened by our private reply to a comment: the platform waits for the customer.
+        return ReplyWindow(None, None, awaiting_customer=conversation.linked_id is not None)
+    extended = bool(
+        caps.extended_window
+        and caps.extended_window_option
+        and adapter.option(conversation.account, caps.extended_window_option)
+    )
+    length = caps.extended_window if extended else caps.messaging_window
+    return ReplyWindow(last_inbound + length, length, extended=extended)
 
 
 def reply_create(
@@ -90,6 +178,9 @@ def reply_create(
     if refusal:
         raise ReplyRefused(refusal)
     is_public = conversation.kind != Conversation.Kind.DIRECT and not private
+    parent = ""
+    if private and conversation.kind != Conversation.Kind.DIRECT:
+        parent = private_reply_target(conversation).external_id
     now = timezone.now()
     with transaction.atomic():
         message = Message.objects.create(
@@ -101,6 +192,7 @@ def reply_create(
             text=text,
             author=author,
             status=Message.Status.QUEUED,
+            parent_external_id=parent,
         )
         first_reply = not conversation.activities.filter(verb=Activity.Verb.REPLIED).exists()
         Activity.objects.create(
@@ -176,6 +268,9 @@ def message_send(*, message_id: int) -> SendOutcome:
         _fail(message, _("Sending failed unexpectedly: %(error)s") % {"error": exc})
         return SendOutcome()
     message_mark_sent(message=message, external_id=result.external_id)
+    recipient = result.extra.get("recipient_id")
+    if recipient and message.conversation.kind != Conversation.Kind.DIRECT and not message.public:
+        private_reply_continue(message=message, recipient_external_id=str(recipient))
     return SendOutcome(sent=True)
 
 
@@ -204,6 +299,8 @@ def _outbound(message: Message) -> Outbound:
         public=message.public,
         parent_external_id=parent,
         attachments=tuple(Attachment(**a) for a in message.attachments),
+        last_inbound_at=conversation.last_inbound_at,
+        private_reply=conversation.kind != Conversation.Kind.DIRECT and not message.public,
     )
 
 

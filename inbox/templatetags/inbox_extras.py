@@ -26,10 +26,36 @@ def channel_label(kind: str) -> str:
 
 
 @register.filter
+def channel_capabilities(kind: str) -> object:
+    try:
+        return get_adapter(kind).capabilities
+    except LookupError:
+        return None
+
+
+@register.filter
 def person(user: AbstractBaseUser | None) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def customer_name(conversation: Conversation) -> str:
+    """The customer's name, or a readable stand-in when the platform would not tell us.
+
+    Never a made-up name: "Facebook user …1234" says what we know.
+    """
+    if conversation.contact.name:
+        return conversation.contact.name
+    identity = conversation.identity
+    if identity is not None and (identity.name or identity.handle):
+        return identity.name or identity.handle
+    external_id = identity.external_id if identity is not None else ""
+    return _("%(channel)s user …%(end)s") % {
+        "channel": channel_label(conversation.account.kind),
+        "end": external_id[-4:] or conversation.pk,
+    }
 
 
 @register.filter
@@ -103,4 +129,14 @@ def activity_line(entry: ThreadEntry) -> str:
         }
     if verb == Activity.Verb.LABELS:
         return _("%(actor)s changed the labels") % {"actor": actor}
+    if verb == Activity.Verb.MODERATED:
+        return {
+            "hide": _("%(actor)s hid a comment"),
+            "unhide": _("%(actor)s unhid a comment"),
+            "like": _("%(actor)s liked a comment"),
+            "unlike": _("%(actor)s removed a like"),
+            "delete": _("%(actor)s deleted a comment"),
+        }.get(data.get("action"), _("%(actor)s moderated a comment")) % {"actor": actor}
+    if verb == Activity.Verb.TAKEN_PRIVATE:
+        return _("%(actor)s continued this conversation in private messages") % {"actor": actor}
     return _("%(actor)s: %(change)s") % {"actor": actor, "change": activity.get_verb_display()}

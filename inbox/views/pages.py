@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
@@ -146,6 +147,30 @@ def retry(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
     return _render(request, "message", context, status=REFUSED if error else 200)
 
 
+@require_POST
+@login_required
+def moderate(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
+    """Hide, unhide, like, unlike or delete a comment on the platform."""
+    convo = _conversation_or_404(request, pk)
+    message = convo.messages.select_related("account").filter(pk=message_pk).first()
+    if message is None:
+        raise Http404
+    error = ""
+    try:
+        message = services.comment_moderate(
+            message=message, action=request.POST.get("action", ""), by=request.user
+        )
+    except services.ModerationFailed as exc:
+        error = str(exc)
+    if not _is_partial(request):
+        if error:
+            return _action_refused(request, convo, error)
+        return _back_to(request, convo)
+    context = _pane_context(request, convo, _folder(request), with_thread=False)
+    context.update(m=message, moderation_error=error, moderated_pk=message.pk)
+    return _render(request, "message", context, status=REFUSED if error else 200)
+
+
 # --- helpers ------------------------------------------------------------------------------
 
 
@@ -224,6 +249,24 @@ def _pane_context(
         "reply_form": reply_form or ReplyForm(can_reply_privately=private),
         "statuses": Conversation.Status.choices,
         "action_error": action_error,
+        "window": _window(convo),
+    }
+
+
+def _window(convo: Conversation) -> dict[str, Any] | None:
+    """How long the customer can still be answered, for the conversation's header."""
+    try:
+        window = services.reply_window(convo)
+    except LookupError:
+        return None
+    if window is None:
+        return None
+    closed = window.closes_at is not None and window.closes_at <= timezone.now()
+    return {
+        "closes_at": window.closes_at,
+        "closed": closed,
+        "extended": window.extended,
+        "awaiting_customer": window.awaiting_customer,
     }
 
 

@@ -1,0 +1,109 @@
+"""Customers' media: copied while the platform's link works, served only to the team."""
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from inbox import services
+from inbox.models import Message
+from tests.factories import ConversationFactory
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.fixture
+def cdn(settings, tmp_path):
+    """A platform CDN over real HTTP: /photo.png works, /expired.png is gone, /flaky fails."""
+    calls: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            calls.append(self.path)
+            if self.path == "/photo.png":
+                self.send_response(200)
+                self.send_header("Content-Type", "image/png")
+                self.send_header("Content-Length", str(len(PNG)))
+                self.end_headers()
+                self.wfile.write(PNG)
+            elif self.path == "/moved.png":
+                self.send_response(302)
+                self.send_header("Location", "http://169.254.169.254/latest/meta-data")
+                self.end_headers()
+            elif self.path == "/flaky.png":
+                self.send_response(503)
+                self.end_headers()
+            else:
+                self.send_response(404)
+                self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    # The sandbox's own host is the one non-platform host media may come from.
+    settings.SANDBOX = True
+    settings.SOCIALCARE_SANDBOX_URL = url
+    settings.MEDIA_ROOT = tmp_path
+    server.calls = calls
+    server.url = url
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def message_with(world, *urls: str) -> Message:
+    conversation = ConversationFactory(account=world.acme, team=world.support)
+    return Message.objects.create(
+        conversation=conversation,
+        account=world.acme,
+        direction=Message.Direction.IN,
+        text="",
+        attachments=[{"type": "image", "url": u, "name": "", "extra": {}} for u in urls],
+    )
+
+
+def test_media_is_copied_and_served_to_the_team_only(world, cdn) -> None:
+    message = message_with(world, f"{cdn.url}/photo.png")
+
+    assert services.media_download(message_id=message.pk) == 1
+
+    message.refresh_from_db()
+    assert message.attachments[0]["content_type"] == "image/png"
+    url = f"/media/{message.pk}/0/"
+    response = world.client_for(world.alice).get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PNG
+    assert world.client_for(world.charlie).get(url).status_code == 404
+    assert world.client_for(world.alice).get(f"/media/{message.pk}/5/").status_code == 404
+
+
+def test_an_expired_link_is_shown_as_expired(world, cdn) -> None:
+    message = message_with(world, f"{cdn.url}/gone.png")
+
+    assert services.media_download(message_id=message.pk) == 0
+
+    message.refresh_from_db()
+    assert message.attachments[0]["expired"] is True
+    assert "file" not in message.attachments[0]
+
+
+def test_a_server_error_is_retried_by_the_task(world, cdn) -> None:
+    from inbox.media import MediaRetry
+
+    message = message_with(world, f"{cdn.url}/flaky.png")
+    with pytest.raises(MediaRetry):
+        services.media_download(message_id=message.pk)
+
+
+def test_redirects_and_foreign_hosts_are_never_followed(world, cdn) -> None:
+    message = message_with(world, f"{cdn.url}/moved.png", "http://169.254.169.254/latest/")
+
+    assert services.media_download(message_id=message.pk) == 0
+
+    message.refresh_from_db()
+    assert "file" not in message.attachments[0]
+    assert "169.254.169.254" in message.attachments[1]["refused"]
+    assert cdn.calls == ["/moved.png"]
