@@ -1,20 +1,41 @@
-"""Facebook Page: Messenger, post comments and reviews.
+"""Facebook Page: Messenger, post comments and reviews, through the Graph API.
 
-Thin until the Facebook channel issue: it declares what the channel can do and how an
-account is connected; parsing and the Graph client arrive with that issue.
+The platform facts (shapes, windows, error codes) are in ../shared/channels/meta.md.
 """
 
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
-from django.utils.translation import gettext_lazy as _
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from inbox.adapters import Capabilities, ChannelAdapter, CredentialField, Outbound, SendResult
-from inbox.sandbox import sandbox_send
+from inbox.adapters import (
+    Capabilities,
+    ChannelAdapter,
+    CredentialField,
+    ModerationTarget,
+    OptionField,
+    Outbound,
+    PermanentSendError,
+    ProfileUnavailable,
+    RetryableSendError,
+    SendResult,
+)
+from inbox.items import InboundItem, InboundMessage, MessageUpdate, Person
+
+from .client import SUBSCRIBED_FIELDS, GraphClient, GraphError
+from .parse import parse
+
+WINDOW = timedelta(hours=24)
+HUMAN_AGENT_WINDOW = timedelta(days=7)
 
 
 class FacebookAdapter(ChannelAdapter):
     kind = "facebook"
-    label = _("Facebook")
+    label = gettext_lazy("Facebook")
     capabilities = Capabilities(
         public_reply=True,
         private_reply=True,
@@ -22,12 +43,215 @@ class FacebookAdapter(ChannelAdapter):
         like=True,
         delete=True,
         max_text_length=2000,
-        messaging_window=timedelta(hours=24),
+        messaging_window=WINDOW,
+        extended_window=HUMAN_AGENT_WINDOW,
+        extended_window_option="human_agent",
+        private_reply_window=timedelta(days=7),
+        review_reply=True,
     )
     credential_fields = (
-        CredentialField("page_id", _("Page ID")),
-        CredentialField("access_token", _("Page access token"), secret=True),
+        CredentialField("page_id", gettext_lazy("Page ID")),
+        CredentialField("access_token", gettext_lazy("Page access token"), secret=True),
     )
+    option_fields = (
+        OptionField(
+            "human_agent",
+            gettext_lazy("Human-agent tag"),
+            gettext_lazy(
+                "Reply up to 7 days after the customer's last message. Turn on only when "
+                "the app has Meta's Human Agent feature approved for this Page."
+            ),
+            default=False,
+        ),
+        OptionField(
+            "reviews",
+            gettext_lazy("Reviews"),
+            gettext_lazy(
+                "Receive the Page's reviews (recommendations). Meta deprecated reading "
+                "them in Graph API v22.0; keep this on only where the Page still gets them."
+            ),
+            default=True,
+        ),
+        OptionField(
+            "mention_commenter",
+            gettext_lazy("Mention the customer in public replies"),
+            gettext_lazy("Public comment replies start with an @mention of the commenter."),
+            default=False,
+        ),
+    )
+    connect_url_name = "facebook_connect:connect"
+    media_hosts = ("fbcdn.net", "fbsbx.com", "facebook.com", "cdninstagram.com")
+
+    # --- inbound ------------------------------------------------------------------------
+
+    def parse(self, payload: Any, *, account_external_id: str = "") -> list[InboundItem]:
+        return parse(payload)
+
+    def accepts(self, account: Any, item: InboundItem) -> str | None:
+        is_review = (isinstance(item, InboundMessage) and item.conversation_kind == "review") or (
+            isinstance(item, MessageUpdate) and item.external_id.startswith("review:")
+        )
+        if is_review and not self.option(account, "reviews"):
+            return "reviews are switched off for this Page"
+        return None
+
+    def fetch_profile(self, account: Any, external_id: str) -> Person:
+        client = _client(account.credentials, account.external_id)
+        try:
+            data = client.profile(external_id)
+        except GraphError as exc:
+            raise ProfileUnavailable(exc.reason) from exc
+        name = " ".join(p for p in (data.get("first_name"), data.get("last_name")) if p)
+        if not name:
+            raise ProfileUnavailable(_("Facebook returned no name for this person."))
+        return Person(external_id=external_id, name=name, avatar_url=data.get("profile_pic") or "")
+
+    def fetch_context(self, account: Any, context: Mapping[str, Any]) -> dict:
+        post_id = context.get("post_id")
+        if not post_id:
+            return dict(context)
+        try:
+            post = _client(account.credentials, account.external_id).get_object(
+                post_id, "message,permalink_url,full_picture,created_time"
+            )
+        except GraphError as exc:
+            return {**context, "error": exc.reason}
+        return {
+            **context,
+            "text": post.get("message", ""),
+            "permalink": post.get("permalink_url", ""),
+            "picture": post.get("full_picture", ""),
+        }
+
+    # --- outbound -----------------------------------------------------------------------
 
     def send(self, outbound: Outbound) -> SendResult:
-        return sandbox_send(self.kind, outbound)
+        client = _client(outbound.credentials, outbound.account_external_id)
+        try:
+            if outbound.conversation_kind == "direct":
+                return self._send_direct(client, outbound)
+            if outbound.private_reply:
+                return self._send_private_reply(client, outbound)
+            return self._send_public(client, outbound)
+        except GraphError as exc:
+            raise _send_error(exc) from exc
+
+    def _send_direct(self, client: GraphClient, outbound: Outbound) -> SendResult:
+        messaging_type, tag = _message_type(outbound)
+        answer = client.send_message(
+            recipient={"id": outbound.recipient_external_id},
+            message={"text": outbound.text},
+            messaging_type=messaging_type,
+            tag=tag,
+            metadata=f"socialcare:{outbound.message_id}",
+        )
+        return SendResult(external_id=answer["message_id"])
+
+    def _send_private_reply(self, client: GraphClient, outbound: Outbound) -> SendResult:
+        target = outbound.parent_external_id
+        # A visitor post's id starts with the Page's id; a comment's with its post's.
+        key = "post_id" if target.startswith(f"{outbound.account_external_id}_") else "comment_id"
+        answer = client.send_message(
+            recipient={key: target},
+            message={"text": outbound.text},
+            metadata=f"socialcare:{outbound.message_id}",
+        )
+        return SendResult(
+            external_id=answer["message_id"], extra={"recipient_id": answer.get("recipient_id")}
+        )
+
+    def _send_public(self, client: GraphClient, outbound: Outbound) -> SendResult:
+        if outbound.conversation_kind == "review":
+            target = outbound.thread_key.removeprefix("review:")
+        else:
+            # Facebook nests replies two levels deep: under the thread's top comment.
+            target = outbound.thread_key
+        text = outbound.text
+        if outbound.options.get("mention_commenter") and outbound.recipient_external_id:
+            text = f"@[{outbound.recipient_external_id}] {text}"
+        return SendResult(external_id=client.comment_reply(target, text))
+
+    def moderate(self, action: str, target: ModerationTarget) -> None:
+        client = _client(target.credentials, target.account_external_id)
+        try:
+            if action in {"hide", "unhide"}:
+                client.set_hidden(target.external_id, action == "hide")
+            elif action == "like":
+                client.like(target.external_id)
+            elif action == "unlike":
+                client.unlike(target.external_id)
+            elif action == "delete":
+                client.delete_object(target.external_id)
+            else:
+                raise PermanentSendError(_("Unknown action %(action)s.") % {"action": action})
+        except GraphError as exc:
+            raise _send_error(exc) from exc
+
+    # --- connecting ---------------------------------------------------------------------
+
+    def on_connect(self, account: Any) -> None:
+        """Subscribe the app to the Page's webhooks, then catch up on the last days."""
+        client = _client(account.credentials, account.external_id)
+        fields = subscribed_fields(reviews=self.option(account, "reviews"))
+        try:
+            client.subscribe(fields)
+        except GraphError as exc:
+            if "ratings" not in fields or exc.token_invalid or exc.retryable:
+                raise RuntimeError(exc.reason) from exc
+            # Reviews are deprecated on newer Graph versions: the rest must still work.
+            client.subscribe(subscribed_fields(reviews=False))
+            account.options = {**account.options, "reviews": False}
+            account.status_reason = _(
+                "Facebook refused the reviews subscription (%(reason)s); reviews are off."
+            ) % {"reason": exc.reason}
+            account.save(update_fields=["options", "status_reason"])
+        from .tasks import backfill_facebook
+
+        backfill_facebook.delay(account.pk, settings.FACEBOOK_BACKFILL_DAYS)
+
+    def on_disconnect(self, account: Any) -> None:
+        _client(account.credentials, account.external_id).unsubscribe()
+
+
+def subscribed_fields(*, reviews: bool) -> list[str]:
+    fields = [f for f in SUBSCRIBED_FIELDS if f != "ratings"]
+    return [*fields, "ratings"] if reviews else fields
+
+
+def _client(credentials: Mapping[str, Any], page_id: str = "") -> GraphClient:
+    return GraphClient(
+        credentials.get("access_token", ""), page_id=credentials.get("page_id") or page_id
+    )
+
+
+def _message_type(outbound: Outbound) -> tuple[str, str]:
+    """RESPONSE inside 24 hours; the human-agent tag up to 7 days where the Page has it."""
+    last = outbound.last_inbound_at
+    age = timezone.now() - last if last else timedelta(0)
+    if age <= WINDOW:
+        return "RESPONSE", ""
+    if outbound.options.get("human_agent") and age <= HUMAN_AGENT_WINDOW:
+        return "MESSAGE_TAG", "HUMAN_AGENT"
+    raise PermanentSendError(
+        _("The 24-hour messaging window has closed, so Messenger will not deliver this reply.")
+    )
+
+
+def _send_error(exc: GraphError) -> Exception:
+    if exc.retryable:
+        return RetryableSendError(exc.reason, retry_after=exc.retry_after)
+    if exc.token_invalid:
+        return PermanentSendError(
+            _("The Page's access token no longer works (%(reason)s). Reconnect the Page.")
+            % {"reason": exc.reason},
+            account_broken=True,
+        )
+    if exc.outside_window:
+        return PermanentSendError(
+            _(
+                "Outside Messenger's 24-hour window (%(reason)s). An admin can turn on the "
+                "human-agent tag for this Page to reply up to 7 days."
+            )
+            % {"reason": exc.reason}
+        )
+    return PermanentSendError(exc.reason)

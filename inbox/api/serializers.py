@@ -90,6 +90,15 @@ class ConversationSerializer(serializers.ModelSerializer):
     team = TeamRefSerializer(allow_null=True)
     contact = ContactRefSerializer()
     labels = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    linked = serializers.IntegerField(
+        source="linked_id",
+        allow_null=True,
+        read_only=True,
+        help_text=_(
+            "The conversation this one continues or is continued in: a comment taken "
+            "private, and the direct messages it led to."
+        ),
+    )
 
     class Meta:
         model = Conversation
@@ -111,18 +120,8 @@ class ConversationSerializer(serializers.ModelSerializer):
             "waiting_since",
             "sla_due_at",
             "linked",
-            "context",
         ]
         read_only_fields = fields
-        extra_kwargs = {  # noqa: RUF012 - DRF's own configuration shape
-            "linked": {
-                "help_text": _(
-                    "The conversation this one continues or is continued in (a comment taken "
-                    "private, and the direct messages it led to)."
-                )
-            },
-            "context": {"help_text": _("The post or review a comment thread hangs under.")},
-        }
 
 
 # Named for what it patches: the PATCH body is "PatchedConversation" in the schema, which

@@ -18,8 +18,8 @@ def sandbox(settings, live_server):
 
 
 @pytest.fixture
-def facebook_conversation(world):
-    account = AccountFactory(kind="facebook", external_id="page-1", name="Acme FB")
+def viber_conversation(world):
+    account = AccountFactory(kind="viber", external_id="pa:acme", name="Acme Viber")
     account.teams.add(world.support)
     conversation = ConversationFactory(account=account)
     MessageFactory(conversation=conversation, text="Γεια σας")
@@ -35,22 +35,22 @@ def send(conversation, text, author, capture):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_demo_reply_goes_out_through_the_sandbox(
-    world, sandbox, facebook_conversation, django_capture_on_commit_callbacks
+    world, sandbox, viber_conversation, django_capture_on_commit_callbacks
 ):
     message = send(
-        facebook_conversation, "Καλημέρα!", world.alice, django_capture_on_commit_callbacks
+        viber_conversation, "Καλημέρα!", world.alice, django_capture_on_commit_callbacks
     )
 
     assert message.status == Message.Status.SENT
-    assert message.external_id.startswith("facebook-sandbox-")
+    assert message.external_id.startswith("viber-sandbox-")
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_sandbox_can_refuse_a_reply_with_a_readable_reason(
-    world, sandbox, facebook_conversation, django_capture_on_commit_callbacks
+    world, sandbox, viber_conversation, django_capture_on_commit_callbacks
 ):
     message = send(
-        facebook_conversation, "Try this #rejected", world.alice, django_capture_on_commit_callbacks
+        viber_conversation, "Try this #rejected", world.alice, django_capture_on_commit_callbacks
     )
 
     assert message.status == Message.Status.FAILED
@@ -58,10 +58,10 @@ def test_the_sandbox_can_refuse_a_reply_with_a_readable_reason(
 
 
 def test_without_the_sandbox_a_thin_channel_says_it_cannot_send_yet(
-    world, settings, facebook_conversation, django_capture_on_commit_callbacks
+    world, settings, viber_conversation, django_capture_on_commit_callbacks
 ):
     settings.SANDBOX = False
-    message = send(facebook_conversation, "Hello", world.alice, django_capture_on_commit_callbacks)
+    message = send(viber_conversation, "Hello", world.alice, django_capture_on_commit_callbacks)
 
     assert message.status == Message.Status.FAILED
     assert "not available yet" in message.error
@@ -70,6 +70,6 @@ def test_without_the_sandbox_a_thin_channel_says_it_cannot_send_yet(
 def test_the_sandbox_answers_400_to_a_body_that_is_not_json(settings, client):
     settings.ROOT_URLCONF = "tests.urls_sandbox"
 
-    response = client.post("/sandbox/facebook/send/", b"not json", content_type="application/json")
+    response = client.post("/sandbox/viber/send/", b"not json", content_type="application/json")
 
     assert response.status_code == 400
