@@ -24,7 +24,7 @@ from inbox.adapters import (
     RetryableSendError,
     SendResult,
 )
-from inbox.items import InboundItem, InboundMessage, MessageUpdate, Person
+from inbox.items import InboundItem, InboundMessage, Person
 
 from .client import SUBSCRIBED_FIELDS, GraphClient, GraphError
 from .parse import parse
@@ -88,9 +88,7 @@ class FacebookAdapter(ChannelAdapter):
         return parse(payload)
 
     def accepts(self, account: Any, item: InboundItem) -> str | None:
-        is_review = (isinstance(item, InboundMessage) and item.conversation_kind == "review") or (
-            isinstance(item, MessageUpdate) and item.external_id.startswith("review:")
-        )
+        is_review = isinstance(item, InboundMessage) and item.conversation_kind == "review"
         if is_review and not self.option(account, "reviews"):
             return "reviews are switched off for this Page"
         return None

@@ -119,6 +119,12 @@ def media_download(*, message_id: int) -> int:
     return stored
 
 
+# Links, locations and the like are pointers, not media: nothing to copy.
+MEDIA_TYPES = {"image", "video", "audio", "file", "sticker"}
+
+
 def _not_to_store(attachment: dict) -> bool:
+    if attachment.get("type") not in MEDIA_TYPES:
+        return True
     # Platforms that forbid keeping the media (Instagram story mentions) mark it so.
     return bool(attachment.get("extra", {}).get("no_store"))
