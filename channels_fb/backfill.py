@@ -67,7 +67,9 @@ def _cursor(account: ChannelAccount) -> datetime:
 
 def _resubscribe_if_dropped(account: ChannelAccount, client: GraphClient) -> None:
     """Meta unsubscribes an app whose webhook failed for an hour (meta.md §3, §9.6)."""
-    if client.subscribed_apps():
+    apps = client.subscribed_apps()
+    # Other apps may be subscribed to the same Page: only ours counts.
+    if any(str(app.get("id")) == settings.FACEBOOK_APP_ID for app in apps):
         return
     from .adapter import subscribed_fields
 

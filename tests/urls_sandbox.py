@@ -4,4 +4,8 @@ from django.urls import include, path
 
 from tests.urls import urlpatterns as test_urlpatterns
 
-urlpatterns = [path("sandbox/", include("inbox.sandbox")), *test_urlpatterns]
+urlpatterns = [
+    path("sandbox/facebook/", include("channels_fb.sandbox.urls")),
+    path("sandbox/", include("inbox.sandbox")),
+    *test_urlpatterns,
+]

@@ -49,7 +49,8 @@ def conversation_enrich(*, conversation_id: int) -> None:
     from .ingest_profile import identity_profile_apply  # it needs ingest, which needs us
 
     identity = conversation.identity
-    if identity is not None and not identity.profile.get("fetched"):
+    # Only people the platform did not name (Messenger senders): commenters come named.
+    if identity is not None and not identity.name and not identity.profile.get("fetched"):
         try:
             person = adapter.fetch_profile(conversation.account, identity.external_id)
         except ProfileUnavailable as exc:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from inbox import realtime
 from inbox.items import MessageUpdate, Reaction
-from inbox.models import ChannelAccount, Message, UnroutedEntry
+from inbox.models import ChannelAccount, Conversation, Message, UnroutedEntry
 
 
 def _locked(account: ChannelAccount, external_id: str) -> Message | None:
@@ -34,6 +34,11 @@ def message_update_apply(*, account: ChannelAccount, item: MessageUpdate) -> int
         if not fields:
             return 0
         message.save(update_fields=fields)
+        if "text" in fields:
+            # The thread's snippet shows its newest message: keep it in step with the edit.
+            Conversation.objects.filter(
+                pk=message.conversation_id, last_message_at=message.platform_timestamp
+            ).update(snippet=message.text[:200])
     _publish(message)
     return 1
 

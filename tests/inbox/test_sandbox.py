@@ -37,9 +37,7 @@ def send(conversation, text, author, capture):
 def test_a_demo_reply_goes_out_through_the_sandbox(
     world, sandbox, viber_conversation, django_capture_on_commit_callbacks
 ):
-    message = send(
-        viber_conversation, "Καλημέρα!", world.alice, django_capture_on_commit_callbacks
-    )
+    message = send(viber_conversation, "Καλημέρα!", world.alice, django_capture_on_commit_callbacks)
 
     assert message.status == Message.Status.SENT
     assert message.external_id.startswith("viber-sandbox-")
