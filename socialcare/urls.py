@@ -12,8 +12,12 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("inbox.api.urls")),
+    path("settings/", include("inbox.settings_urls")),
+    path("settings/channels/facebook/", include("channels_fb.connect_urls")),
+    path("", include("channels_fb.urls")),
     path("", include("inbox.urls")),
 ]
 
 if settings.SANDBOX:
+    urlpatterns.append(path("sandbox/facebook/", include("channels_fb.sandbox.urls")))
     urlpatterns.append(path("sandbox/", include("inbox.sandbox")))

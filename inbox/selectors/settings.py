@@ -1,0 +1,157 @@
+"""Reads for the admin's settings screens: connected accounts and how healthy they are."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Max
+from django.urls import NoReverseMatch, reverse
+
+from inbox.adapters import ChannelAdapter, OptionField, adapters, get_adapter
+from inbox.models import ChannelAccount, Message, Team, UnroutedEntry, WebhookEvent
+
+# How far back "Process them now" looks through skipped events for an account's entries.
+REPLAY_SCAN_LIMIT = 5000
+
+
+@dataclass(frozen=True)
+class ConnectOption:
+    kind: str
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class AccountHealth:
+    account: ChannelAccount
+    label: str
+    teams: list[Team]
+    # The last webhook event stored for this account; where the channel's webhook is one
+    # endpoint for all accounts (Facebook), the last event of the channel, any account.
+    last_event_at: datetime | None
+    last_event_is_channel_wide: bool
+    failed_sends: int
+    unrouted: UnroutedEntry | None
+    connect_url: str = ""
+
+
+def channel_accounts_health() -> list[AccountHealth]:
+    """Every account with its teams and health line, in a handful of queries."""
+    accounts = list(ChannelAccount.objects.prefetch_related("teams").order_by("kind", "name"))
+    if not accounts:
+        return []
+    ids = [a.pk for a in accounts]
+    kinds = {a.kind for a in accounts}
+    by_account = dict(
+        WebhookEvent.objects.filter(account_id__in=ids)
+        .values("account_id")
+        .annotate(last=Max("received_at"))
+        .values_list("account_id", "last")
+    )
+    by_kind = dict(
+        WebhookEvent.objects.filter(kind__in=kinds)
+        .values("kind")
+        .annotate(last=Max("received_at"))
+        .values_list("kind", "last")
+    )
+    failed = dict(
+        Message.objects.filter(
+            account_id__in=ids,
+            direction=Message.Direction.OUT,
+            status=Message.Status.FAILED,
+        )
+        .values("account_id")
+        .annotate(n=Count("pk"))
+        .values_list("account_id", "n")
+    )
+    unrouted = {
+        (u.kind, u.account_external_id): u
+        for u in UnroutedEntry.objects.filter(
+            kind__in=kinds, account_external_id__in=[a.external_id for a in accounts]
+        )
+    }
+    rows = []
+    for account in accounts:
+        adapter = _adapter(account.kind)
+        own = by_account.get(account.pk)
+        rows.append(
+            AccountHealth(
+                account=account,
+                label=str(adapter.label) if adapter else account.kind,
+                teams=list(account.teams.all()),
+                last_event_at=own or by_kind.get(account.kind),
+                last_event_is_channel_wide=own is None and account.kind in by_kind,
+                failed_sends=failed.get(account.pk, 0),
+                unrouted=unrouted.get((account.kind, account.external_id)),
+                connect_url=connect_url_for(account.kind),
+            )
+        )
+    return rows
+
+
+def connect_options() -> list[ConnectOption]:
+    """The channels whose connect flow the settings screen can start."""
+    options = []
+    for kind, adapter in sorted(adapters().items()):
+        url = connect_url_for(kind)
+        if url:
+            options.append(ConnectOption(kind=kind, label=str(adapter.label), url=url))
+    return options
+
+
+def connect_url_for(kind: str) -> str:
+    adapter = _adapter(kind)
+    if adapter is None or not adapter.connect_url_name:
+        return ""
+    try:
+        return reverse(adapter.connect_url_name)
+    except NoReverseMatch:
+        return ""  # the channel's connect screens are not mounted on this site
+
+
+def account_options(account: ChannelAccount) -> list[tuple[OptionField, bool]]:
+    """The account's switches as its adapter declares them, with their current values."""
+    adapter = _adapter(account.kind)
+    if adapter is None:
+        return []
+    return [(option, adapter.option(account, option.name)) for option in adapter.option_fields]
+
+
+def account_get(*, pk: int) -> ChannelAccount | None:
+    return ChannelAccount.objects.prefetch_related("teams").filter(pk=pk).first()
+
+
+def unrouted_entry_for(account: ChannelAccount) -> UnroutedEntry | None:
+    return UnroutedEntry.objects.filter(
+        kind=account.kind, account_external_id=account.external_id
+    ).first()
+
+
+def unrouted_event_ids(*, account: ChannelAccount, entry: UnroutedEntry) -> list[int]:
+    """Stored events that skipped entries for this account before it was connected.
+
+    The entry is counted while an event is processed, so its first_seen is a little after
+    the event was received: processed_at is the time to compare. One webhook body can carry
+    several Pages, so only bodies that name this account's id are kept.
+    """
+    needle = account.external_id.encode()
+    events = (
+        WebhookEvent.objects.filter(
+            kind=account.kind,
+            skipped_items__gt=0,
+            processed_at__gte=entry.first_seen,
+        )
+        .order_by("pk")
+        .values_list("pk", "body")[:REPLAY_SCAN_LIMIT]
+    )
+    return [pk for pk, body in events if needle in bytes(body)]
+
+
+def teams_all() -> list[Team]:
+    return list(Team.objects.order_by("name"))
+
+
+def _adapter(kind: str) -> ChannelAdapter | None:
+    try:
+        return get_adapter(kind)
+    except LookupError:
+        return None
