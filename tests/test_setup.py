@@ -239,6 +239,19 @@ def test_it_starts_in_production_mode_with_both_keys(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+def test_a_facebook_app_without_its_secret_stops_start_up_naming_it(tmp_path):
+    result = start_django(tmp_path, DEBUG="1", FACEBOOK_APP_ID="1234", FACEBOOK_APP_SECRET="")
+
+    assert result.returncode != 0
+    assert "FACEBOOK_APP_SECRET is not set" in result.stderr
+
+
+def test_the_facebook_channel_starts_with_its_secret(tmp_path):
+    result = start_django(tmp_path, DEBUG="1", FACEBOOK_APP_ID="1234", FACEBOOK_APP_SECRET="s" * 32)
+
+    assert result.returncode == 0, result.stderr
+
+
 def test_it_starts_without_keys_in_debug_mode(tmp_path):
     result = start_django(tmp_path, DEBUG="1")
 

@@ -155,3 +155,12 @@ def _adapter(kind: str) -> ChannelAdapter | None:
         return get_adapter(kind)
     except LookupError:
         return None
+
+
+def accounts_needing_reconnect() -> list[ChannelAccount]:
+    """Accounts whose token died: every admin page says so until someone reconnects."""
+    return list(
+        ChannelAccount.objects.filter(status=ChannelAccount.Status.NEEDS_RECONNECT)
+        .only("pk", "name", "kind", "status_reason")
+        .order_by("name")[:5]
+    )

@@ -242,6 +242,10 @@ def test_an_invalid_token_fails_the_reply_and_asks_for_a_reconnect(
     assert "Reconnect" in message.error
     assert direct.account.status == ChannelAccount.Status.NEEDS_RECONNECT
     assert "190" in direct.account.status_reason
+    # Admins are told on every page until someone reconnects; agents see the reason only.
+    alert = "Northwind Outdoor</bdi> needs to be reconnected"
+    assert alert in world.client_for(world.adam).get("/").content.decode()
+    assert alert not in world.client_for(world.alice).get("/").content.decode()
 
 
 @pytest.mark.parametrize(
