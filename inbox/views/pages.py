@@ -20,7 +20,7 @@ from django_htmx.http import reswap, retarget
 from inbox import services
 from inbox.adapters import get_adapter
 from inbox.forms import FOLDER_LABELS, ListForm, ReplyForm, StatusForm
-from inbox.models import Conversation
+from inbox.models import Conversation, Message
 from inbox.selectors import conversation_get_for, folder_counts_for
 from inbox.selectors.pages import (
     DEFAULT_FOLDER,
@@ -133,18 +133,11 @@ def retry(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
     message = outbound_message_in(conversation=convo, pk=message_pk)
     if message is None:
         raise Http404
-    error = ""
     try:
         message = services.message_retry(message=message, by=request.user)
     except services.ReplyRefused as exc:
-        error = str(exc)
-    if not _is_partial(request):
-        if error:
-            return _action_refused(request, convo, error)
-        return _back_to(request, convo)
-    context = _pane_context(request, convo, _folder(request), with_thread=False)
-    context.update(m=message, message_error=error)
-    return _render(request, "message", context, status=REFUSED if error else 200)
+        return _message_answer(request, convo, message, message_error=str(exc))
+    return _message_answer(request, convo, message)
 
 
 @require_POST
@@ -155,19 +148,27 @@ def moderate(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
     message = convo.messages.select_related("account").filter(pk=message_pk).first()
     if message is None:
         raise Http404
-    error = ""
     try:
         message = services.comment_moderate(
             message=message, action=request.POST.get("action", ""), by=request.user
         )
     except services.ModerationFailed as exc:
-        error = str(exc)
+        refused = {"moderation_error": str(exc), "moderated_pk": message.pk}
+        return _message_answer(request, convo, message, **refused)
+    return _message_answer(request, convo, message)
+
+
+def _message_answer(
+    request: HttpRequest, convo: Conversation, message: Message, **errors: Any
+) -> HttpResponse:
+    """After an action on one message: that message again (HTMX), or back to the page."""
+    error = errors.get("message_error") or errors.get("moderation_error") or ""
     if not _is_partial(request):
         if error:
             return _action_refused(request, convo, error)
         return _back_to(request, convo)
     context = _pane_context(request, convo, _folder(request), with_thread=False)
-    context.update(m=message, moderation_error=error, moderated_pk=message.pk)
+    context.update(m=message, **errors)
     return _render(request, "message", context, status=REFUSED if error else 200)
 
 
