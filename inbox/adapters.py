@@ -171,6 +171,15 @@ class ChannelAdapter:
         """Fill in a comment thread's context (the post's text, permalink, picture)."""
         return dict(context)
 
+    @property
+    def enriches(self) -> bool:
+        """Whether new threads have anything to look up (a profile or a post)."""
+        cls = type(self)
+        return (
+            cls.fetch_profile is not ChannelAdapter.fetch_profile
+            or cls.fetch_context is not ChannelAdapter.fetch_context
+        )
+
     def option(self, account: Any, name: str) -> bool:
         """The account's value of one of `option_fields`, or its default."""
         for option in self.option_fields:

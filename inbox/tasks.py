@@ -27,8 +27,8 @@ def sweep_unprocessed_events() -> int:
 
 
 @shared_task(acks_late=True)
-def enrich_conversation(conversation_id: int) -> None:
-    services.conversation_enrich(conversation_id=conversation_id)
+def enrich_conversations(conversation_ids: list[int]) -> None:
+    services.conversations_enrich(conversation_ids=conversation_ids)
 
 
 @shared_task(

@@ -210,7 +210,7 @@ CELERY_TASK_ROUTES = {
     "channels_*.tasks.poll_*": {"queue": "poll"},
     "channels_*.tasks.backfill_*": {"queue": "poll"},
     # Reads from platforms (profiles, posts, media): slow calls never hold up ingest.
-    "inbox.tasks.enrich_conversation": {"queue": "poll"},
+    "inbox.tasks.enrich_conversations": {"queue": "poll"},
     "inbox.tasks.download_media": {"queue": "poll"},
 }
 CELERY_BEAT_SCHEDULE = {

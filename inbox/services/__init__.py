@@ -8,7 +8,12 @@ from .conversations import (
     conversation_update,
     note_create,
 )
-from .enrichment import conversation_enrich, enrichment_enqueue, media_download
+from .enrichment import (
+    conversation_enrich,
+    conversations_enrich,
+    enrichment_enqueue,
+    media_download,
+)
 from .events import (
     events_replay,
     events_sweep,
@@ -74,6 +79,7 @@ __all__ = [
     "webhook_events_drain",
     "items_ingest_many",
     "conversation_enrich",
+    "conversations_enrich",
     "enrichment_enqueue",
     "media_download",
     "ModerationFailed",

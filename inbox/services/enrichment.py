@@ -22,15 +22,33 @@ log = logging.getLogger(__name__)
 
 
 def enrichment_enqueue(
-    *, conversation_ids: Iterable[int] = (), message_ids: Iterable[int] = ()
+    *, conversations: Iterable[Conversation] = (), message_ids: Iterable[int] = ()
 ) -> None:
-    """Queue the look-ups for new threads and the downloads for new media, after commit."""
-    from inbox.tasks import download_media, enrich_conversation
+    """Queue the look-ups for new threads (one task) and each new media's download, after
+    commit. Threads of channels with nothing to look up queue nothing."""
+    from inbox.tasks import download_media, enrich_conversations
 
-    for conversation_id in conversation_ids:
-        enqueue_on_commit(enrich_conversation, conversation_id)
+    wanted = [c.pk for c in conversations if _enriches(c.account.kind)]
+    if wanted:
+        enqueue_on_commit(enrich_conversations, wanted)
     for message_id in message_ids:
         enqueue_on_commit(download_media, message_id)
+
+
+def _enriches(kind: str) -> bool:
+    try:
+        return get_adapter(kind).enriches
+    except LookupError:
+        return False
+
+
+def conversations_enrich(*, conversation_ids: Iterable[int]) -> None:
+    """Each thread's look-ups; one that fails is logged and the others go on."""
+    for conversation_id in conversation_ids:
+        try:
+            conversation_enrich(conversation_id=conversation_id)
+        except Exception:  # noqa: BLE001 - best effort: the thread works without it
+            log.warning("enriching conversation %s failed", conversation_id, exc_info=True)
 
 
 def conversation_enrich(*, conversation_id: int) -> None:

@@ -144,7 +144,7 @@ def message_ingest(*, account: ChannelAccount, item: InboundMessage) -> Message 
             if reopened:
                 Activity.objects.create(conversation=conversation, verb=Activity.Verb.REOPENED)
             enrichment_enqueue(
-                conversation_ids=[conversation.pk] if created else [],
+                conversations=[conversation] if created else [],
                 message_ids=[message.pk] if message.attachments else [],
             )
     except IntegrityError:

@@ -211,7 +211,7 @@ def _ingest_messages(rows: list[tuple[_Parsed, ChannelAccount, InboundMessage]])
     Message.objects.bulk_create(messages)
     _touch_threads(fresh, threads, created)
     enrichment_enqueue(
-        conversation_ids=[threads[key].pk for key in created],
+        conversations=[threads[key] for key in created],
         message_ids=[m.pk for m in messages if m.attachments],
     )
     for p, _, _ in fresh:

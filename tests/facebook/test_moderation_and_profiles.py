@@ -141,3 +141,14 @@ def test_a_comment_thread_gets_its_post_as_context(world, fake_graph) -> None:
     conversation.refresh_from_db()
     assert conversation.context["post_id"].endswith("998877665544332")
     assert conversation.context["fetched"] is True
+
+
+def test_a_new_messenger_thread_looks_its_customer_up_after_ingest(
+    world, fake_graph, django_capture_on_commit_callbacks
+) -> None:
+    connect_page(world)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest(messenger_payload("m_new", "Вітаю!", psid="6290011122233346"))
+
+    assert thread("6290011122233346").contact.name == "Алеся Шыманская"
