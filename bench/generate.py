@@ -423,6 +423,7 @@ def _conversation_rows(plans: Sequence[Plan], world: World) -> Iterator[dict]:
             "last_inbound_at": plan.last_at if plan.last_inbound else plan.first_at,
             "snippet": _text(plan, plan.messages - 1)[:200],
             "context": json.dumps({"text": post}) if plan.kind == "comment" else "{}",
+            "linked_id": None,
             "created_at": plan.first_at,
         }
 
@@ -477,6 +478,12 @@ def _message_rows(
                 "platform_timestamp": at,
                 "created_at": at,
                 "sent_at": None if inbound or failed else at,
+                "hidden": False,
+                "liked": False,
+                "removed_at": None,
+                "edits": "[]",
+                "reactions": "[]",
+                "extra": "{}",
             }
             pk += 1
 
