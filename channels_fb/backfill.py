@@ -18,6 +18,7 @@ from inbox.services import IngestResult, items_ingest
 
 from .client import GraphClient, GraphError
 from .graph_items import items_from_conversations, items_from_feed
+from .selectors import page_active, pages_active
 
 log = logging.getLogger(__name__)
 CURSOR = "backfill"
@@ -28,9 +29,7 @@ OVERLAP = timedelta(minutes=5)
 def facebook_backfill(*, account_id: int, since: datetime | None = None) -> IngestResult | None:
     """Ingest what the Page has since `since` (default: the last pass). Raises GraphError
     when Facebook is busy (the task retries); a dead token marks the account instead."""
-    account = ChannelAccount.objects.filter(
-        pk=account_id, kind="facebook", status=ChannelAccount.Status.ACTIVE
-    ).first()
+    account = page_active(pk=account_id)
     if account is None:
         return None
     since = since or _cursor(account)
@@ -79,8 +78,4 @@ def _resubscribe_if_dropped(account: ChannelAccount, client: GraphClient) -> Non
 
 
 def facebook_accounts_to_poll() -> list[int]:
-    return list(
-        ChannelAccount.objects.filter(
-            kind="facebook", status=ChannelAccount.Status.ACTIVE
-        ).values_list("pk", flat=True)
-    )
+    return [account.pk for account in pages_active()]

@@ -32,6 +32,7 @@ from inbox.services.account_settings import account_avatar_set, account_connect_
 from inbox.views.settings import TeamsField, admin_required
 
 from .client import GraphClient, GraphError
+from .selectors import page_get, pages_by_page_id
 
 log = logging.getLogger(__name__)
 
@@ -213,8 +214,7 @@ class PageResult:
 
 
 def _connect_page(page: FacebookPage, teams: list) -> PageResult:
-    known = ChannelAccount.objects.filter(kind=KIND, external_id=page.id).exists()
-    outcome = "reconnected" if known else "connected"
+    outcome = "reconnected" if page.id in pages_by_page_id([page.id]) else "connected"
     try:
         account = services.account_connect(
             kind=KIND,
@@ -246,10 +246,7 @@ def _choose(
     *,
     status: int = 200,
 ) -> HttpResponse:
-    known = {
-        a.external_id: a
-        for a in ChannelAccount.objects.filter(kind=KIND, external_id__in=[p.id for p in pages])
-    }
+    known = pages_by_page_id(p.id for p in pages)
     checked = set(form["pages"].value() or [])
     rows = [
         {
@@ -297,7 +294,7 @@ def _preselected(pages: list[FacebookPage], account_pk: int | None) -> list[str]
     """When reconnecting an account, its Page starts ticked."""
     if account_pk is None:
         return []
-    account = ChannelAccount.objects.filter(pk=account_pk, kind=KIND).first()
+    account = page_get(pk=account_pk)
     if account is None:
         return []
     return [p.id for p in pages if p.id == account.external_id and p.usable]

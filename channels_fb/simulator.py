@@ -25,9 +25,9 @@ import requests
 from django.conf import settings
 from django.utils import timezone
 
-from inbox.models import ChannelAccount, Conversation, Message
 from inbox.signing import hmac_sha256_hex
 
+from .selectors import pages_active, replies_sent_since
 from .simulator_content import LANGUAGES, REACTIONS, Content
 
 log = logging.getLogger(__name__)
@@ -564,28 +564,15 @@ class Traffic:
 
 def pages_connected() -> list[Page]:
     """The active Facebook accounts; reviews only where the account has not turned them off."""
-    accounts = ChannelAccount.objects.filter(kind=KIND, status=ChannelAccount.Status.ACTIVE)
     return [
         Page(page_id=a.external_id, name=a.name, reviews=a.options.get("reviews") is not False)
-        for a in accounts.only("external_id", "name", "options")
+        for a in pages_active()
     ]
 
 
 def messages_sent_recently(*, now: datetime) -> list[SentMessage]:
-    """Our recent Messenger replies that the platform has not reported read yet, and read
-    ones (customers react to those too)."""
-    rows = Message.objects.filter(
-        account__kind=KIND,
-        account__status=ChannelAccount.Status.ACTIVE,
-        direction=Message.Direction.OUT,
-        conversation__kind=Conversation.Kind.DIRECT,
-        status__in=[Message.Status.SENT, Message.Status.DELIVERED, Message.Status.READ],
-        external_id__isnull=False,
-        sent_at__gte=now - RECEIPTS_LOOKBACK,
-    ).values_list(
-        "account__external_id", "conversation__thread_key", "external_id", "sent_at", "status"
-    )
-    return [SentMessage(*row) for row in rows]
+    """Our recent Messenger replies (customers' phones report them delivered and read)."""
+    return [SentMessage(*row) for row in replies_sent_since(now - RECEIPTS_LOOKBACK)]
 
 
 # --- HTTP ---------------------------------------------------------------------------------------

@@ -90,6 +90,19 @@ def test_past_24_hours_the_reply_is_refused_unless_the_human_agent_tag_is_on(
     assert call["tag"] == "HUMAN_AGENT"
 
 
+def test_the_conversation_shows_how_long_its_window_has_left(world, page, fake_graph) -> None:
+    ingest(messenger_payload("m_recent", "Hi", at_ms=ms_ago(hours=3)))
+    conversation = thread(PSID)
+
+    page_html = world.client_for(world.alice).get(f"/c/{conversation.pk}/").content.decode()
+    assert "Reply window: 20\xa0hours" in page_html
+
+    conversation.last_inbound_at = timezone.now() - timezone.timedelta(days=2)
+    conversation.save()
+    page_html = world.client_for(world.alice).get(f"/c/{conversation.pk}/").content.decode()
+    assert "The messaging window has closed" in page_html
+
+
 def test_past_7_days_even_the_human_agent_tag_cannot_reply(world, page, fake_graph) -> None:
     page.options = {"human_agent": True}
     page.save()

@@ -51,6 +51,7 @@ def test_an_edit_replaces_the_text_and_keeps_the_earlier_one(world, ingest: Call
     assert message.text == "Where is my order #5531?"
     assert [e["text"] for e in message.edits] == ["Where is my order?"]
     assert Message.objects.count() == 1
+    assert message.conversation.snippet == "Where is my order #5531?"
 
 
 @PATHS
