@@ -97,6 +97,8 @@ def _private_reply_refusal(conversation: Conversation, caps: Capabilities) -> st
         return _("This channel cannot reply privately to a %(kind)s.") % {
             "kind": conversation.get_kind_display().lower()
         }
+    if conversation.kind == Conversation.Kind.REVIEW:
+        return _("Reviews can only be answered publicly.")
     target = private_reply_target(conversation)
     if target is None:
         return _("There is no customer comment here to answer privately.")

@@ -177,7 +177,7 @@ def _message_answer(
 
 def can_reply_privately(convo: Conversation) -> bool:
     """Offer "reply privately" only where the channel can do it and the thread is public."""
-    if convo.kind == Conversation.Kind.DIRECT:
+    if convo.kind in {Conversation.Kind.DIRECT, Conversation.Kind.REVIEW}:
         return False
     try:
         return get_adapter(convo.account.kind).capabilities.private_reply

@@ -192,6 +192,10 @@ def test_a_review_is_answered_under_the_review(world, page, fake_graph) -> None:
 
     assert reply.status == Message.Status.SENT
     assert graph_calls(fake_graph, "POST", "3344556677889900/comments")
+    with pytest.raises(services.ReplyRefused, match="publicly"):
+        services.reply_create(
+            conversation=thread("review:3344556677889900"), author=None, text="DM", private=True
+        )
 
 
 def test_reviews_switched_off_are_skipped_not_lost(world, fake_graph) -> None:
