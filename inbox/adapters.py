@@ -64,12 +64,17 @@ class Capabilities:
 
 @dataclass(frozen=True)
 class OptionField:
-    """A per-account switch an admin sets on the account's settings screen."""
+    """A per-account setting an admin sets on the account's settings screen.
+
+    kind "bool" is a switch; "text" is a line of text; "translations" is a text per
+    language, stored as {"": default, "ru": ..., "he": ...}.
+    """
 
     name: str
     label: str | Promise
     help_text: str | Promise = ""
-    default: bool = False
+    default: Any = False
+    kind: str = "bool"
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,10 @@ class Outbound:
     last_inbound_at: datetime | None = None
     # A private reply to the public comment `parent_external_id` (not a DM to a known user).
     private_reply: bool = False
+    # The agent who wrote it (channels that can show it, e.g. as Viber's sender name).
+    author_name: str = ""
+    # The account's display name.
+    account_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -180,12 +189,17 @@ class ChannelAdapter:
             or cls.fetch_context is not ChannelAdapter.fetch_context
         )
 
-    def option(self, account: Any, name: str) -> bool:
+    def option(self, account: Any, name: str) -> Any:
         """The account's value of one of `option_fields`, or its default."""
         for option in self.option_fields:
             if option.name == name:
-                return bool(account.options.get(name, option.default))
-        return bool(account.options.get(name, False))
+                value = account.options.get(name, option.default)
+                return bool(value) if option.kind == "bool" else value
+        return account.options.get(name, False)
+
+    def reply_refusal(self, conversation: Any) -> str | None:
+        """A channel's own reason this conversation cannot be answered now, or None."""
+        return None
 
     def on_connect(self, account: Any) -> None:
         """After an account is stored: e.g. check the token, subscribe the webhook.

@@ -96,6 +96,17 @@ class Reaction:
 
 
 @dataclass(frozen=True)
+class SubscriptionChange:
+    """The customer opted in to or out of messages from the account (Viber's subscribed /
+    unsubscribed). Unsubscribed customers cannot be sent replies until they write again."""
+
+    account_external_id: str
+    person: Person
+    subscribed: bool
+    timestamp: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Skipped:
     """Something in the payload that nothing handles: stored, skipped and counted."""
 
@@ -103,4 +114,6 @@ class Skipped:
     account_external_id: str = ""
 
 
-InboundItem = InboundMessage | DeliveryUpdate | MessageUpdate | Reaction | Skipped
+InboundItem = (
+    InboundMessage | DeliveryUpdate | MessageUpdate | Reaction | SubscriptionChange | Skipped
+)

@@ -264,6 +264,13 @@ if FACEBOOK_ENABLED:
         "schedule": FACEBOOK_POLL_MINUTES * 60.0,
     }
 
+# --- Viber bots (see ../shared/channels/viber.md) -------------------------------------------
+# Each bot's webhook is registered as SOCIALCARE_PUBLIC_URL/webhooks/viber/<account id>/.
+VIBER_API_URL = os.environ.get(
+    "VIBER_API_URL",
+    f"{SOCIALCARE_SANDBOX_URL}/sandbox/viber/api" if SANDBOX else "https://chatapi.viber.com/pa",
+).rstrip("/")
+
 # --- Auth, API ----------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

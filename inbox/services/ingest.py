@@ -23,6 +23,7 @@ from inbox.items import (
     Person,
     Reaction,
     Skipped,
+    SubscriptionChange,
 )
 from inbox.models import (
     Activity,
@@ -110,7 +111,19 @@ def update_apply(*, account: ChannelAccount, item: InboundItem) -> int:
         return message_update_apply(account=account, item=item)
     if isinstance(item, Reaction):
         return reaction_apply(account=account, item=item)
+    if isinstance(item, SubscriptionChange):
+        return subscription_apply(account=account, item=item)
     return 0
+
+
+def subscription_apply(*, account: ChannelAccount, item: SubscriptionChange) -> int:
+    """Remember whether the customer takes messages; their conversation shows it."""
+    identity = identity_upsert(account=account, person=item.person)
+    if identity.profile.get("subscribed") == item.subscribed:
+        return 0
+    identity.profile = {**identity.profile, "subscribed": item.subscribed}
+    identity.save(update_fields=["profile"])
+    return 1
 
 
 def _account(

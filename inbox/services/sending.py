@@ -61,6 +61,9 @@ def reply_refusal(*, conversation: Conversation, private: bool) -> str | None:
         return _("This channel cannot reply publicly here; reply privately instead.")
     if conversation.kind == Conversation.Kind.REVIEW and not caps.review_reply:
         return _("This channel does not allow replies to reviews.")
+    own = adapter.reply_refusal(conversation)
+    if own:
+        return own
     if is_direct:
         return _window_refusal(conversation, adapter)
     return None
@@ -246,7 +249,7 @@ def message_send(*, message_id: int) -> SendOutcome:
     with transaction.atomic():
         message = (
             Message.objects.select_for_update(of=("self",))
-            .select_related("conversation__identity", "account")
+            .select_related("conversation__identity", "account", "author")
             .filter(pk=message_id)
             .first()
         )
@@ -302,6 +305,10 @@ def _outbound(message: Message) -> Outbound:
         parent_external_id=parent,
         attachments=tuple(Attachment(**a) for a in message.attachments),
         last_inbound_at=conversation.last_inbound_at,
+        author_name=(message.author.get_full_name() or message.author.get_username())
+        if message.author
+        else "",
+        account_name=message.account.name,
         private_reply=conversation.kind != Conversation.Kind.DIRECT and not message.public,
     )
 
