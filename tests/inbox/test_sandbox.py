@@ -18,8 +18,8 @@ def sandbox(settings, live_server):
 
 
 @pytest.fixture
-def viber_conversation(world):
-    account = AccountFactory(kind="viber", external_id="pa:acme", name="Acme Viber")
+def twitter_conversation(world):
+    account = AccountFactory(kind="twitter", external_id="2244994945", name="@acme")
     account.teams.add(world.support)
     conversation = ConversationFactory(account=account)
     MessageFactory(conversation=conversation, text="Γεια σας")
@@ -35,20 +35,20 @@ def send(conversation, text, author, capture):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_demo_reply_goes_out_through_the_sandbox(
-    world, sandbox, viber_conversation, django_capture_on_commit_callbacks
+    world, sandbox, twitter_conversation, django_capture_on_commit_callbacks
 ):
-    message = send(viber_conversation, "Καλημέρα!", world.alice, django_capture_on_commit_callbacks)
+    message = send(twitter_conversation, "Καλημέρα!", world.alice, django_capture_on_commit_callbacks)
 
     assert message.status == Message.Status.SENT
-    assert message.external_id.startswith("viber-sandbox-")
+    assert message.external_id.startswith("twitter-sandbox-")
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_sandbox_can_refuse_a_reply_with_a_readable_reason(
-    world, sandbox, viber_conversation, django_capture_on_commit_callbacks
+    world, sandbox, twitter_conversation, django_capture_on_commit_callbacks
 ):
     message = send(
-        viber_conversation, "Try this #rejected", world.alice, django_capture_on_commit_callbacks
+        twitter_conversation, "Try this #rejected", world.alice, django_capture_on_commit_callbacks
     )
 
     assert message.status == Message.Status.FAILED
@@ -56,10 +56,10 @@ def test_the_sandbox_can_refuse_a_reply_with_a_readable_reason(
 
 
 def test_without_the_sandbox_a_thin_channel_says_it_cannot_send_yet(
-    world, settings, viber_conversation, django_capture_on_commit_callbacks
+    world, settings, twitter_conversation, django_capture_on_commit_callbacks
 ):
     settings.SANDBOX = False
-    message = send(viber_conversation, "Hello", world.alice, django_capture_on_commit_callbacks)
+    message = send(twitter_conversation, "Hello", world.alice, django_capture_on_commit_callbacks)
 
     assert message.status == Message.Status.FAILED
     assert "not available yet" in message.error
@@ -68,6 +68,6 @@ def test_without_the_sandbox_a_thin_channel_says_it_cannot_send_yet(
 def test_the_sandbox_answers_400_to_a_body_that_is_not_json(settings, client):
     settings.ROOT_URLCONF = "tests.urls_sandbox"
 
-    response = client.post("/sandbox/viber/send/", b"not json", content_type="application/json")
+    response = client.post("/sandbox/twitter/send/", b"not json", content_type="application/json")
 
     assert response.status_code == 400
