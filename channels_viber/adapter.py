@@ -1,22 +1,155 @@
-"""Viber bots: one-to-one conversations only.
+"""Viber bots: one-to-one conversations through the REST Bot API.
 
-Thin until the Viber channel issue: capabilities and connection fields only.
+The platform facts (callbacks, signature, status codes) are in ../shared/channels/viber.md.
 """
 
-from django.utils.translation import gettext_lazy as _
+from collections.abc import Mapping
+from typing import Any
 
-from inbox.adapters import Capabilities, ChannelAdapter, CredentialField, Outbound, SendResult
-from inbox.sandbox import sandbox_send
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from inbox.adapters import (
+    Capabilities,
+    ChannelAdapter,
+    CredentialField,
+    OptionField,
+    Outbound,
+    PermanentSendError,
+    ProfileUnavailable,
+    RetryableSendError,
+    SendResult,
+)
+from inbox.items import InboundItem, Person
+
+from .client import EVENT_TYPES, ViberClient, ViberError
+from .parse import parse
+
+# Viber's limit on the sender name shown to the customer.
+SENDER_NAME_MAX = 28
 
 
 class ViberAdapter(ChannelAdapter):
     kind = "viber"
-    label = _("Viber")
+    label = gettext_lazy("Viber")
     capabilities = Capabilities(public_reply=False, private_reply=False, max_text_length=7000)
     credential_fields = (
-        CredentialField("account_id", _("Bot ID (from get_account_info)")),
-        CredentialField("auth_token", _("Bot token"), secret=True),
+        CredentialField(
+            "auth_token",
+            gettext_lazy("Bot token"),
+            secret=True,
+            help_text=gettext_lazy("From Viber: More > Settings > Bots > Edit Info."),
+        ),
     )
+    option_fields = (
+        OptionField(
+            "welcome",
+            gettext_lazy("Welcome message"),
+            gettext_lazy(
+                "Sent when someone opens the chat with the bot, in their language when "
+                "there is a text for it. Placeholders: {customer_name}, {bot_name}."
+            ),
+            default={},
+            kind="translations",
+        ),
+        OptionField(
+            "agent_name_as_sender",
+            gettext_lazy("Show the agent's name"),
+            gettext_lazy(
+                "Replies show the agent's first name with the bot's name as the sender "
+                '(for example "Maria · Acme"), so customers know who answers.'
+            ),
+            default=False,
+        ),
+    )
+    connect_url_name = "viber_connect:connect"
+    # The fake Viber's first bot (channels_viber/sandbox/seed.py), for the demo.
+    sandbox_credentials = {"auth_token": "sandbox-viber-token-acme"}
+    media_hosts = ("viber.com", "cdn.viber.com")
+
+    # --- inbound ------------------------------------------------------------------------
+
+    def parse(self, payload: Any, *, account_external_id: str = "") -> list[InboundItem]:
+        return parse(payload, account_external_id=account_external_id)
+
+    def fetch_profile(self, account: Any, external_id: str) -> Person:
+        try:
+            user = ViberClient(account.credentials.get("auth_token", "")).user_details(external_id)
+        except ViberError as exc:
+            raise ProfileUnavailable(exc.reason) from exc
+        if not user.get("name"):
+            raise ProfileUnavailable(_("Viber returned no name for this person."))
+        return Person(
+            external_id=external_id,
+            name=user["name"],
+            avatar_url=user.get("avatar") or "",
+            profile={k: user[k] for k in ("country", "language") if user.get(k)},
+        )
+
+    # --- outbound -----------------------------------------------------------------------
+
+    def reply_refusal(self, conversation: Any) -> str | None:
+        identity = conversation.identity
+        if identity is not None and identity.profile.get("subscribed") is False:
+            return _(
+                "This customer unsubscribed from the bot: Viber will not deliver replies "
+                "until they write to it again."
+            )
+        return None
 
     def send(self, outbound: Outbound) -> SendResult:
-        return sandbox_send(self.kind, outbound)
+        payload = {
+            "receiver": outbound.recipient_external_id,
+            "min_api_version": 1,
+            "sender": {"name": _sender_name(outbound)},
+            "tracking_data": f"socialcare:{outbound.message_id}",
+            "type": "text",
+            "text": outbound.text,
+        }
+        try:
+            token = ViberClient(outbound.credentials.get("auth_token", "")).send_message(payload)
+        except ViberError as exc:
+            if exc.retryable:
+                raise RetryableSendError(exc.reason, retry_after=exc.retry_after) from exc
+            raise PermanentSendError(
+                exc.reason,
+                account_broken=exc.token_invalid,
+                recipient_unsubscribed=exc.unsubscribed,
+            ) from exc
+        return SendResult(external_id=str(token))
+
+    # --- connecting ---------------------------------------------------------------------
+
+    def account_external_id(self, credentials: Mapping[str, Any]) -> str:
+        """The bot's id, from Viber itself: a token Viber refuses cannot be connected."""
+        try:
+            info = ViberClient(credentials.get("auth_token", "")).account_info()
+        except ViberError as exc:
+            raise ValueError(exc.reason) from exc
+        return str(info["id"])
+
+    def on_connect(self, account: Any) -> None:
+        """Register this bot's own webhook URL (one per bot: it takes the bot's traffic)."""
+        client = ViberClient(account.credentials.get("auth_token", ""))
+        try:
+            client.set_webhook(webhook_url(account), EVENT_TYPES)
+        except ViberError as exc:
+            raise RuntimeError(exc.reason) from exc
+
+    def on_disconnect(self, account: Any) -> None:
+        ViberClient(account.credentials.get("auth_token", "")).remove_webhook()
+
+
+def webhook_url(account: Any) -> str:
+    path = reverse("channels_viber:webhook", kwargs={"account_id": account.pk})
+    return f"{settings.SOCIALCARE_PUBLIC_URL}{path}"
+
+
+def _sender_name(outbound: Outbound) -> str:
+    name = outbound.account_name
+    if outbound.options.get("agent_name_as_sender") and outbound.author_name:
+        first = outbound.author_name.split()[0]
+        name = f"{first} · {name}"
+    return name[:SENDER_NAME_MAX]

@@ -34,12 +34,20 @@ class RetryableSendError(SendError):
 class PermanentSendError(SendError):
     """Window closed, user blocked, bad token: retrying cannot help.
 
-    `account_broken` marks the account "needs reconnect" (a dead token).
+    `account_broken` marks the account "needs reconnect" (a dead token);
+    `recipient_unsubscribed` records that the customer takes no messages any more.
     """
 
-    def __init__(self, reason: str | Promise, *, account_broken: bool = False) -> None:
+    def __init__(
+        self,
+        reason: str | Promise,
+        *,
+        account_broken: bool = False,
+        recipient_unsubscribed: bool = False,
+    ) -> None:
         super().__init__(reason)
         self.account_broken = account_broken
+        self.recipient_unsubscribed = recipient_unsubscribed
 
 
 @dataclass(frozen=True)
@@ -147,6 +155,8 @@ class ChannelAdapter:
     # The named URL of the channel's own connect screen (e.g. an OAuth flow); "" means the
     # settings screen offers a form with `credential_fields`.
     connect_url_name: ClassVar[str] = ""
+    # Credentials the sandbox's fake platform accepts, for the demo's account.
+    sandbox_credentials: ClassVar[dict[str, str]] = {}
     # Hosts media may be downloaded from (suffix match); nothing else is fetched.
     media_hosts: ClassVar[tuple[str, ...]] = ()
 

@@ -14,10 +14,13 @@ urlpatterns = [
     path("api/v1/", include("inbox.api.urls")),
     path("settings/", include("inbox.settings_urls")),
     path("settings/channels/facebook/", include("channels_fb.connect_urls")),
+    path("settings/channels/viber/", include("channels_viber.connect_urls")),
     path("", include("channels_fb.urls")),
+    path("", include("channels_viber.urls")),
     path("", include("inbox.urls")),
 ]
 
 if settings.SANDBOX:
     urlpatterns.append(path("sandbox/facebook/", include("channels_fb.sandbox.urls")))
+    urlpatterns.append(path("sandbox/viber/", include("channels_viber.sandbox.urls")))
     urlpatterns.append(path("sandbox/", include("inbox.sandbox")))

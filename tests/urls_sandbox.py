@@ -6,6 +6,7 @@ from tests.urls import urlpatterns as test_urlpatterns
 
 urlpatterns = [
     path("sandbox/facebook/", include("channels_fb.sandbox.urls")),
+    path("sandbox/viber/", include("channels_viber.sandbox.urls")),
     path("sandbox/", include("inbox.sandbox")),
     *test_urlpatterns,
 ]

@@ -306,8 +306,11 @@ def world_ensure() -> World:
 
 def _dummy_credentials(channel: DemoChannel) -> dict[str, str]:
     """Whatever fields the channel's adapter declares, filled with harmless values."""
-    credentials = {}
-    for f in adapters()[channel.kind].credential_fields:
+    adapter = adapters()[channel.kind]
+    credentials = dict(adapter.sandbox_credentials)
+    for f in adapter.credential_fields:
+        if f.name in credentials:
+            continue
         if f.name in ("page_id", "account_id", "external_id"):
             credentials[f.name] = channel.external_id
         else:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Count, Max
 from django.urls import NoReverseMatch, reverse
@@ -108,7 +109,7 @@ def connect_url_for(kind: str) -> str:
         return ""  # the channel's connect screens are not mounted on this site
 
 
-def account_options(account: ChannelAccount) -> list[tuple[OptionField, bool]]:
+def account_options(account: ChannelAccount) -> list[tuple[OptionField, Any]]:
     """The account's switches as its adapter declares them, with their current values."""
     adapter = _adapter(account.kind)
     if adapter is None:

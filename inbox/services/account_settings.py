@@ -3,12 +3,13 @@
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from inbox.adapters import get_adapter
+from inbox.adapters import OptionField, get_adapter
 from inbox.models import ChannelAccount, Team, UnroutedEntry
 from inbox.selectors.settings import unrouted_entry_for, unrouted_event_ids
 
@@ -20,24 +21,45 @@ log = logging.getLogger(__name__)
 def account_settings_update(
     *,
     account: ChannelAccount,
-    options: Mapping[str, bool],
+    options: Mapping[str, Any],
     teams: Iterable[Team],
     by: AbstractBaseUser,
 ) -> ChannelAccount:
-    """Set the adapter's declared switches and exactly these teams; other options stay."""
+    """Set the adapter's declared options and exactly these teams; other options stay.
+
+    A switch is stored as a bool, a text trimmed, and a text per language as
+    {"": default, "ru": ...} without the empty ones.
+    """
     try:
-        declared = {option.name for option in get_adapter(account.kind).option_fields}
+        declared = {option.name: option for option in get_adapter(account.kind).option_fields}
     except LookupError:
-        declared = set()
+        declared = {}
     with transaction.atomic():
         account.options = {
             **account.options,
-            **{name: bool(value) for name, value in options.items() if name in declared},
+            **{
+                name: _option_value(declared[name], value)
+                for name, value in options.items()
+                if name in declared
+            },
         }
         account.save(update_fields=["options"])
         account.teams.set(list(teams))
     log.info("%s changed the settings of %s", by, account)
     return account
+
+
+def _option_value(option: OptionField, value: Any) -> Any:
+    if option.kind == "text":
+        return str(value or "").strip()
+    if option.kind == "translations":
+        texts = value if isinstance(value, Mapping) else {}
+        return {
+            str(code): str(text).strip()
+            for code, text in texts.items()
+            if text is not None and str(text).strip()
+        }
+    return bool(value)
 
 
 def account_avatar_set(*, account: ChannelAccount, url: str) -> None:

@@ -267,6 +267,8 @@ def message_send(*, message_id: int) -> SendOutcome:
         return _after_retryable(message, exc)
     except PermanentSendError as exc:
         _fail(message, exc.reason, account_broken=exc.account_broken)
+        if exc.recipient_unsubscribed:
+            _unsubscribed(message)
         return SendOutcome()
     except Exception as exc:  # noqa: BLE001 - an adapter bug must not leave it "sending"
         log.exception("adapter %s crashed sending message %s", message.account.kind, message.pk)
@@ -352,6 +354,14 @@ def _fail(message: Message, reason: str, *, account_broken: bool = False) -> Non
                 status=ChannelAccount.Status.NEEDS_RECONNECT, status_reason=reason
             )
         _publish_status(message)
+
+
+def _unsubscribed(message: Message) -> None:
+    """The platform says the customer takes no messages: the next reply is refused early."""
+    identity = message.conversation.identity
+    if identity is not None:
+        identity.profile = {**identity.profile, "subscribed": False}
+        identity.save(update_fields=["profile"])
 
 
 def message_mark_sent(*, message: Message, external_id: str) -> None:

@@ -1,20 +1,24 @@
 """The admin's settings screens: connected channel accounts, their switches and teams."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from inbox.adapters import OptionField
 from inbox.models import ChannelAccount, Team
 from inbox.selectors import is_admin
 from inbox.selectors.settings import (
@@ -64,24 +68,87 @@ class TeamsField(forms.ModelMultipleChoiceField):
         )
 
 
+# Longest text an option may hold (Viber's own message limit is 7000 characters).
+OPTION_TEXT_MAX = 7000
+
+
+@dataclass(frozen=True)
+class OptionRow:
+    """One option on the screen: a switch, a line of text, or a text per language."""
+
+    option: OptionField
+    fields: list[forms.BoundField]
+
+
+def option_languages() -> list[tuple[str, str | Promise]]:
+    """The languages a "translations" option has a text for; "" is the default one."""
+    return [("", gettext_lazy("Default (any language)")), *settings.LANGUAGES]
+
+
 class AccountSettingsForm(forms.Form):
-    """The adapter's switches as checkboxes, and the teams that work the account."""
+    """The adapter's options (switches, texts, texts per language) and the account's teams."""
 
     def __init__(self, *args: Any, account: ChannelAccount, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.option_names = []
+        self.declared: list[tuple[OptionField, list[str]]] = []
         for option, value in account_options(account):
-            self.fields[f"option_{option.name}"] = forms.BooleanField(
-                label=option.label, help_text=option.help_text, required=False, initial=value
-            )
-            self.option_names.append(option.name)
+            self.declared.append((option, self._add_option(option, value)))
         self.fields["teams"] = TeamsField(initial=[t.pk for t in account.teams.all()])
 
-    def option_fields(self) -> list[forms.BoundField]:
-        return [self[f"option_{name}"] for name in self.option_names]
+    def _add_option(self, option: OptionField, value: Any) -> list[str]:
+        name = f"option_{option.name}"
+        if option.kind == "text":
+            self.fields[name] = _text_field(option.label, value, forms.TextInput)
+            self.fields[name].help_text = option.help_text
+            return [name]
+        if option.kind == "translations":
+            texts = value if isinstance(value, dict) else {}
+            names = []
+            for code, language in option_languages():
+                names.append(f"{name}__{code or 'default'}")
+                self.fields[names[-1]] = _text_field(
+                    language, texts.get(code, ""), forms.Textarea(attrs={"rows": 3})
+                )
+            return names
+        self.fields[name] = forms.BooleanField(
+            label=option.label, help_text=option.help_text, required=False, initial=value
+        )
+        return [name]
 
-    def options(self) -> dict[str, bool]:
-        return {name: self.cleaned_data[f"option_{name}"] for name in self.option_names}
+    def option_rows(self) -> list[OptionRow]:
+        return [
+            OptionRow(option=option, fields=[self[name] for name in names])
+            for option, names in self.declared
+        ]
+
+    def options(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for option, names in self.declared:
+            if option.kind == "translations":
+                values[option.name] = {
+                    code: self.cleaned_data[name]
+                    for (code, _language), name in zip(option_languages(), names, strict=True)
+                }
+            else:
+                values[option.name] = self.cleaned_data[names[0]]
+        return values
+
+
+def _text_field(
+    label: str | Promise, value: Any, widget: forms.Widget | type[forms.Widget]
+) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        initial=value if isinstance(value, str) else "",
+        max_length=OPTION_TEXT_MAX,
+        widget=widget,
+        error_messages={
+            "max_length": gettext_lazy(
+                "Shorten it to %(limit_value)d characters or fewer (it has %(show_value)d)."
+            )
+        },
+    )
 
 
 @require_GET

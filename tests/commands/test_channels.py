@@ -98,7 +98,7 @@ def test_it_refuses_an_unknown_team_and_lists_the_teams(world):
         ("facebook", ["--page-id", "--access-token"]),
         ("instagram", ["--account-id", "--access-token"]),
         ("twitter", ["--account-id", "--access-token", "--refresh-token"]),
-        ("viber", ["--account-id", "--auth-token"]),
+        ("viber", ["--auth-token"]),
     ],
 )
 def test_it_lists_each_channels_fields_in_its_help(kind, flags, capsys):

@@ -37,7 +37,9 @@ def send(conversation, text, author, capture):
 def test_a_demo_reply_goes_out_through_the_sandbox(
     world, sandbox, twitter_conversation, django_capture_on_commit_callbacks
 ):
-    message = send(twitter_conversation, "Καλημέρα!", world.alice, django_capture_on_commit_callbacks)
+    message = send(
+        twitter_conversation, "Καλημέρα!", world.alice, django_capture_on_commit_callbacks
+    )
 
     assert message.status == Message.Status.SENT
     assert message.external_id.startswith("twitter-sandbox-")

@@ -1,10 +1,12 @@
 """Adam, the admin, looks after the connected channel accounts on the settings screens."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from inbox.adapters import OptionField
 from inbox.models import ChannelAccount, Conversation, Message, UnroutedEntry, WebhookEvent
 from tests.factories import AccountFactory, ConversationFactory, MessageFactory, UserFactory
 from tests.helpers import message_event, webhook_body
@@ -302,3 +304,95 @@ def test_unrouted_events_older_than_the_entry_are_not_replayed(world, adam, arri
     adam.post(f"/settings/channels/{newcomer.pk}/replay/")
 
     assert not Message.objects.exists()
+
+
+# --- options that are texts -------------------------------------------------------------------
+
+
+@pytest.fixture
+def text_options(test_channel):
+    """The test channel with a signature line and a welcome text per language."""
+    test_channel.option_fields = (
+        OptionField("signature", "Signature", "Added under every reply.", default="", kind="text"),
+        OptionField(
+            "welcome",
+            "Welcome message",
+            "Placeholders: {customer_name}, {bot_name}.",
+            default={},
+            kind="translations",
+        ),
+        OptionField("greet", "Greet new customers"),
+    )
+    return test_channel
+
+
+def test_it_shows_a_text_option_and_a_text_per_language(world, adam, text_options):
+    world.acme.options = {"signature": "Acme care team", "welcome": {"": "Hello!", "ru": "Привет!"}}
+    world.acme.save()
+
+    page = adam.get(f"/settings/channels/{world.acme.pk}/").content.decode()
+
+    assert re.search(r'<input type="text" name="option_signature" value="Acme care team"', page)
+    assert "Added under every reply." in page
+    assert "Default (any language)" in page
+    assert "Russian" in page and "Hebrew" in page
+    assert re.search(r'<textarea name="option_welcome__default"[^>]*>\s*Hello!</textarea>', page)
+    assert re.search(r'<textarea name="option_welcome__ru"[^>]*>\s*Привет!</textarea>', page)
+    assert re.search(r'<textarea name="option_welcome__he"[^>]*>\s*</textarea>', page)
+    assert "{customer_name}" in page and "{bot_name}" in page
+    assert 'name="option_greet"' in page and 'type="checkbox"' in page
+
+
+def test_it_saves_texts_per_language_without_the_empty_ones(world, adam, text_options):
+    response = adam.post(
+        f"/settings/channels/{world.acme.pk}/",
+        {
+            "option_signature": "  Acme care team ",
+            "option_welcome__default": "Hello {customer_name}!",
+            "option_welcome__ru": "Здравствуйте, {customer_name}!",
+            "option_welcome__he": "   ",
+            "option_greet": "on",
+            "teams": [world.support.pk],
+        },
+        follow=True,
+    )
+
+    assert "Saved the settings of Acme" in response.content.decode()
+    world.acme.refresh_from_db()
+    assert world.acme.options == {
+        "signature": "Acme care team",
+        "welcome": {"": "Hello {customer_name}!", "ru": "Здравствуйте, {customer_name}!"},
+        "greet": True,
+    }
+    # What was saved is what the form shows next time.
+    assert "Здравствуйте, {customer_name}!" in response.content.decode()
+
+
+def test_it_escapes_option_texts(world, adam, text_options):
+    world.acme.options = {"welcome": {"": "<script>alert(1)</script>"}}
+    world.acme.save()
+
+    page = adam.get(f"/settings/channels/{world.acme.pk}/").content.decode()
+
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_it_says_what_to_fix_when_a_text_is_too_long(world, adam, text_options):
+    response = adam.post(f"/settings/channels/{world.acme.pk}/", {"option_welcome__ru": "x" * 7001})
+
+    assert response.status_code == 400
+    assert "Shorten it to 7000 characters or fewer (it has 7001)." in response.content.decode()
+    world.acme.refresh_from_db()
+    assert "welcome" not in world.acme.options
+
+
+def test_it_clears_every_text_of_an_option(world, adam, text_options):
+    world.acme.options = {"welcome": {"": "Hello!", "ru": "Привет!"}, "signature": "Acme"}
+    world.acme.save()
+
+    adam.post(f"/settings/channels/{world.acme.pk}/", {"option_welcome__default": ""})
+
+    world.acme.refresh_from_db()
+    assert world.acme.options["welcome"] == {}
+    assert world.acme.options["signature"] == ""

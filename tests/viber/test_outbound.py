@@ -1,0 +1,146 @@
+"""Replying on Viber through the real client and the fake Viber API over real HTTP."""
+
+import pytest
+
+from channels_viber.parse import parse
+from inbox import services
+from inbox.models import ChannelAccount, Conversation, Message
+
+BOT_ID = "pa:5840000000000000001"
+TOKEN = "sandbox-viber-token-acme"
+USER = "01234567890A="
+
+
+@pytest.fixture
+def bot(world, fake_viber) -> ChannelAccount:
+    account = ChannelAccount.objects.create(
+        kind="viber",
+        external_id=BOT_ID,
+        name="Acme Support",
+        credentials={"auth_token": TOKEN},
+    )
+    account.teams.add(world.support)
+    return account
+
+
+def message_callback(token: int, text: str, *, user: str = USER) -> dict:
+    return {
+        "event": "message",
+        "timestamp": 1772533200456,
+        "chat_hostname": "SN-CHAT-03_",
+        "message_token": token,
+        "sender": {"id": user, "name": "Αλεξάνδρα", "language": "el", "country": "GR"},
+        "message": {"type": "text", "text": text},
+    }
+
+
+def ingest(bot: ChannelAccount, payload: dict) -> None:
+    services.items_ingest(
+        kind="viber", items=parse(payload, account_external_id=bot.external_id), account=bot
+    )
+
+
+def conversation() -> Conversation:
+    return Conversation.objects.get(account__kind="viber", thread_key=USER)
+
+
+def sent_payloads(fake_viber) -> list[dict]:
+    return [c["body"] for c in fake_viber.calls() if c["method"] == "send_message"]
+
+
+def reply(text: str, author=None) -> Message:
+    message = services.reply_create(conversation=conversation(), author=author, text=text)
+    services.message_send(message_id=message.pk)
+    message.refresh_from_db()
+    return message
+
+
+def test_a_reply_goes_out_with_the_bots_name_and_its_token_is_kept(world, bot, fake_viber):
+    ingest(bot, message_callback(5741311803571721088, "Πού είναι η παραγγελία μου;"))
+
+    message = reply("Έρχεται αύριο.", author=world.alice)
+
+    assert message.status == Message.Status.SENT
+    [payload] = sent_payloads(fake_viber)
+    assert payload["receiver"] == USER
+    assert payload["sender"]["name"] == "Acme Support"
+    assert payload["text"] == "Έρχεται αύριο."
+    assert message.external_id.isdigit()
+
+
+def test_the_agents_name_can_sign_the_sender(world, bot, fake_viber):
+    bot.options = {"agent_name_as_sender": True}
+    bot.save()
+    world.alice.first_name = "Alice"
+    world.alice.save()
+    ingest(bot, message_callback(5741311803571721089, "Hi"))
+
+    reply("Hello!", author=world.alice)
+
+    [payload] = sent_payloads(fake_viber)
+    assert payload["sender"]["name"] == "Alice · Acme Support"
+    assert len(payload["sender"]["name"]) <= 28
+
+
+def test_an_unsubscribed_customer_is_refused_before_sending(world, bot, fake_viber):
+    ingest(bot, message_callback(5741311803571721090, "Hi"))
+    ingest(
+        bot,
+        {
+            "event": "unsubscribed",
+            "timestamp": 1772539000000,
+            "user_id": USER,
+            "message_token": 5741311803571729999,
+        },
+    )
+
+    with pytest.raises(services.ReplyRefused, match="unsubscribed"):
+        services.reply_create(conversation=conversation(), author=None, text="Hello?")
+    assert sent_payloads(fake_viber) == []
+    # Writing again subscribes them again.
+    ingest(bot, message_callback(5741311803571721091, "Back again"))
+    assert reply("Welcome back").status == Message.Status.SENT
+
+
+def inject(fake_viber, fault: str) -> None:
+    import requests
+
+    requests.post(
+        f"{fake_viber.url}/_sandbox/faults", json={"fault": fault, "count": 1}, timeout=5
+    ).raise_for_status()
+
+
+def test_rate_limits_are_retried(world, bot, fake_viber):
+    ingest(bot, message_callback(5741311803571721092, "Hi"))
+    inject(fake_viber, "rate_limit")
+    message = services.reply_create(conversation=conversation(), author=None, text="One moment")
+
+    outcome = services.message_send(message_id=message.pk)
+
+    assert outcome.retry_in
+    message.refresh_from_db()
+    assert message.status == Message.Status.QUEUED
+    assert services.message_send(message_id=message.pk).sent
+
+
+def test_a_refused_token_asks_for_a_reconnect(world, bot, fake_viber):
+    ingest(bot, message_callback(5741311803571721093, "Hi"))
+    inject(fake_viber, "invalid_token")
+
+    message = reply("Hello")
+
+    bot.refresh_from_db()
+    assert message.status == Message.Status.FAILED
+    assert bot.status == ChannelAccount.Status.NEEDS_RECONNECT
+
+
+def test_a_send_to_someone_who_left_fails_and_blocks_the_next_reply(world, bot, fake_viber):
+    ingest(bot, message_callback(5741311803571721094, "Hi"))
+    inject(fake_viber, "not_subscribed")
+
+    message = reply("Hello")
+
+    assert message.status == Message.Status.FAILED
+    assert "receiverNotSubscribed" in message.error
+    with pytest.raises(services.ReplyRefused, match="unsubscribed"):
+        services.reply_create(conversation=conversation(), author=None, text="Hello?")
