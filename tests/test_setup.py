@@ -344,7 +344,7 @@ def test_it_starts_web_worker_and_beat_from_the_procfile():
         if line.strip() and not line.startswith("#"):
             name, _, command = line.partition(":")
             processes[name.strip()] = shlex.split(command.replace("$PORT", "8000"))
-    assert set(processes) == {"web", "worker", "beat", "simulator"}
+    assert set(processes) == {"web", "worker", "beat", "simulator", "viber_simulator"}
     for argv in processes.values():
         check_entry_point(argv)
 
