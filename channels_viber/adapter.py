@@ -55,6 +55,16 @@ class ViberAdapter(ChannelAdapter):
             kind="translations",
         ),
         OptionField(
+            "reply_buttons",
+            gettext_lazy("Quick-answer buttons"),
+            gettext_lazy(
+                "Buttons shown under each reply for the customer's next message, separated "
+                "by | (for example: Order status | Opening hours | Talk to an agent)."
+            ),
+            default="",
+            kind="text",
+        ),
+        OptionField(
             "agent_name_as_sender",
             gettext_lazy("Show the agent's name"),
             gettext_lazy(
@@ -65,6 +75,8 @@ class ViberAdapter(ChannelAdapter):
         ),
     )
     connect_url_name = "viber_connect:connect"
+    # Viber shows at most this many reply buttons comfortably (6 columns each, 2 a row).
+    MAX_BUTTONS = 12
     # The fake Viber's first bot (channels_viber/sandbox/seed.py), for the demo.
     sandbox_credentials = {"auth_token": "sandbox-viber-token-acme"}
     media_hosts = ("viber.com", "cdn.viber.com")
@@ -108,6 +120,9 @@ class ViberAdapter(ChannelAdapter):
             "type": "text",
             "text": outbound.text,
         }
+        keyboard = reply_keyboard(outbound.options.get("reply_buttons") or "")
+        if keyboard:
+            payload["keyboard"] = keyboard
         try:
             token = ViberClient(outbound.credentials.get("auth_token", "")).send_message(payload)
         except ViberError as exc:
@@ -145,6 +160,21 @@ class ViberAdapter(ChannelAdapter):
 def webhook_url(account: Any) -> str:
     path = reverse("channels_viber:webhook", kwargs={"account_id": account.pk})
     return f"{settings.SOCIALCARE_PUBLIC_URL}{path}"
+
+
+def reply_keyboard(buttons: str) -> dict | None:
+    """Viber's keyboard of reply buttons: a tap sends the label as the customer's message."""
+    labels = [label.strip() for label in buttons.split("|") if label.strip()]
+    if not labels:
+        return None
+    return {
+        "Type": "keyboard",
+        "DefaultHeight": False,
+        "Buttons": [
+            {"ActionType": "reply", "ActionBody": label, "Text": label, "Columns": 3, "Rows": 1}
+            for label in labels[: ViberAdapter.MAX_BUTTONS]
+        ],
+    }
 
 
 def _sender_name(outbound: Outbound) -> str:

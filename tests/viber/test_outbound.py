@@ -144,3 +144,16 @@ def test_a_send_to_someone_who_left_fails_and_blocks_the_next_reply(world, bot, 
     assert "receiverNotSubscribed" in message.error
     with pytest.raises(services.ReplyRefused, match="unsubscribed"):
         services.reply_create(conversation=conversation(), author=None, text="Hello?")
+
+
+def test_quick_answer_buttons_go_with_each_reply(world, bot, fake_viber):
+    bot.options = {"reply_buttons": "Order status | Опенінг | 营业时间 | "}
+    bot.save()
+    ingest(bot, message_callback(5741311803571721095, "Hi"))
+
+    reply("How can we help?")
+
+    [payload] = sent_payloads(fake_viber)
+    buttons = payload["keyboard"]["Buttons"]
+    assert [b["Text"] for b in buttons] == ["Order status", "Опенінг", "营业时间"]
+    assert all(b["ActionType"] == "reply" and b["ActionBody"] == b["Text"] for b in buttons)
