@@ -22,7 +22,7 @@ from inbox.adapters import (
     RetryableSendError,
     SendResult,
 )
-from inbox.items import InboundItem, Person
+from inbox.items import Attachment, InboundItem, Person
 
 from .client import EVENT_TYPES, ViberClient, ViberError
 from .parse import parse
@@ -34,7 +34,9 @@ SENDER_NAME_MAX = 28
 class ViberAdapter(ChannelAdapter):
     kind = "viber"
     label = gettext_lazy("Viber")
-    capabilities = Capabilities(public_reply=False, private_reply=False, max_text_length=7000)
+    capabilities = Capabilities(
+        public_reply=False, private_reply=False, max_text_length=7000, media_replies=True
+    )
     credential_fields = (
         CredentialField(
             "auth_token",
@@ -112,20 +114,30 @@ class ViberAdapter(ChannelAdapter):
         return None
 
     def send(self, outbound: Outbound) -> SendResult:
-        payload = {
+        """The text, then each attachment as its own Viber message; the first token names it."""
+        base = {
             "receiver": outbound.recipient_external_id,
             "min_api_version": 1,
             "sender": {"name": _sender_name(outbound)},
             "tracking_data": f"socialcare:{outbound.message_id}",
-            "type": "text",
-            "text": outbound.text,
         }
+        parts = [{"type": "text", "text": outbound.text}] if outbound.text else []
+        parts += [_media_part(a) for a in outbound.attachments]
         keyboard = reply_keyboard(outbound.options.get("reply_buttons") or "")
         if keyboard:
-            payload["keyboard"] = keyboard
+            parts[-1]["keyboard"] = keyboard
+        client = ViberClient(outbound.credentials.get("auth_token", ""))
+        tokens = []
         try:
-            token = ViberClient(outbound.credentials.get("auth_token", "")).send_message(payload)
+            for part in parts:
+                tokens.append(client.send_message({**base, **part}))
         except ViberError as exc:
+            if tokens:
+                # Part of the reply is out: retrying would repeat it, so say what happened.
+                raise PermanentSendError(
+                    _("Only part of the reply was sent before Viber refused the rest: %(r)s")
+                    % {"r": exc.reason}
+                ) from exc
             if exc.retryable:
                 raise RetryableSendError(exc.reason, retry_after=exc.retry_after) from exc
             raise PermanentSendError(
@@ -133,7 +145,7 @@ class ViberAdapter(ChannelAdapter):
                 account_broken=exc.token_invalid,
                 recipient_unsubscribed=exc.unsubscribed,
             ) from exc
-        return SendResult(external_id=str(token))
+        return SendResult(external_id=str(tokens[0]), extra={"tokens": tokens})
 
     # --- connecting ---------------------------------------------------------------------
 
@@ -160,6 +172,15 @@ class ViberAdapter(ChannelAdapter):
 def webhook_url(account: Any) -> str:
     path = reverse("channels_viber:webhook", kwargs={"account_id": account.pk})
     return f"{settings.SOCIALCARE_PUBLIC_URL}{path}"
+
+
+def _media_part(attachment: Attachment) -> dict:
+    size = attachment.extra.get("size", 0)
+    if attachment.type == "image":
+        return {"type": "picture", "media": attachment.url, "text": ""}
+    if attachment.type == "video":
+        return {"type": "video", "media": attachment.url, "size": size}
+    return {"type": "file", "media": attachment.url, "size": size, "file_name": attachment.name}
 
 
 def reply_keyboard(buttons: str) -> dict | None:

@@ -68,6 +68,8 @@ class Capabilities:
     private_reply_window: timedelta | None = None
     # Public replies to reviews (threaded under the review).
     review_reply: bool = True
+    # Replies may carry media (image, video, file) by a public URL the platform fetches.
+    media_replies: bool = False
 
 
 @dataclass(frozen=True)

@@ -332,6 +332,13 @@ class FakeViber:
             or (kind == "text" and not text)
         ):
             raise _refusal(3, "badData", message_token=token, chat_hostname=CHAT_HOSTNAME)
+        needs = {
+            "picture": ("media",),
+            "video": ("media", "size"),
+            "file": ("media", "size", "file_name"),
+        }
+        if any(not payload.get(f) for f in needs.get(kind, ())):
+            raise _refusal(4, "missingData", message_token=token, chat_hostname=CHAT_HOSTNAME)
         if self.webhook_required and not bot["webhook"]:
             raise _refusal(10, "webhookNotSet", message_token=token, chat_hostname=CHAT_HOSTNAME)
         if self.subscribed.get(receiver) is False:

@@ -15,6 +15,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 from inbox.adapters import MODERATION_ACTIONS
+from inbox.items import Attachment
 from inbox.models import (
     CannedResponse,
     ChannelAccount,
@@ -275,12 +276,54 @@ class MessageSerializer(serializers.ModelSerializer):
         return {"type": "customer", "name": identity.name, "handle": identity.handle}
 
 
+class ReplyAttachmentSerializer(serializers.Serializer):
+    type = AllowedChoiceField(choices=[("image", "image"), ("video", "video"), ("file", "file")])
+    url = serializers.URLField(
+        max_length=2000,
+        help_text=_("A public https URL the platform fetches the media from."),
+    )
+    name = serializers.CharField(required=False, default="", max_length=256)
+    size = serializers.IntegerField(
+        required=False, min_value=1, help_text=_("Bytes; needed for video and files.")
+    )
+
+    def validate_url(self, value: str) -> str:
+        if not value.startswith("https://"):
+            raise serializers.ValidationError(_("Use an https URL the platform can fetch."))
+        return value
+
+    def validate(self, data: dict) -> dict:
+        if data["type"] in {"video", "file"} and not data.get("size"):
+            raise serializers.ValidationError(
+                {"size": _("Give the size in bytes of a %(type)s.") % {"type": data["type"]}}
+            )
+        if data["type"] == "file" and not data.get("name"):
+            raise serializers.ValidationError(
+                {"name": _("Give the file's name, with its extension.")}
+            )
+        return data
+
+
 class ReplyCreateSerializer(serializers.Serializer):
     text = serializers.CharField(trim_whitespace=False, allow_blank=True)
     private = serializers.BooleanField(
         default=False,
         help_text=_("Reply in a private message to a public comment, where the channel can."),
     )
+    attachments = ReplyAttachmentSerializer(
+        many=True,
+        required=False,
+        max_length=10,
+        help_text=_("Media to send with the reply, where the channel can (Viber)."),
+    )
+
+    def validate_attachments(self, value: list[dict]) -> list[Attachment]:
+        return [
+            Attachment(
+                a["type"], a["url"], a.get("name", ""), {"size": a["size"]} if a.get("size") else {}
+            )
+            for a in value
+        ]
 
 
 class NoteSerializer(serializers.ModelSerializer):

@@ -9,6 +9,7 @@ reason that says it may have gone out: at most once, and never silently.
 
 import logging
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -166,13 +167,20 @@ def reply_window(
 
 
 def reply_create(
-    *, conversation: Conversation, author: AbstractBaseUser | None, text: str, private: bool = False
+    *,
+    conversation: Conversation,
+    author: AbstractBaseUser | None,
+    text: str,
+    private: bool = False,
+    attachments: Sequence[Attachment] = (),
 ) -> Message:
     """Queue a reply to the customer; it is sent by a task once this transaction commits."""
     text = text.strip()
-    if not text:
+    if not text and not attachments:
         raise ReplyRefused(_("Write a reply before sending."))
     adapter = get_adapter(conversation.account.kind)
+    if attachments and not adapter.capabilities.media_replies:
+        raise ReplyRefused(_("This channel cannot send media in replies; send a link instead."))
     limit = adapter.capabilities.max_text_length
     if len(text) > limit:
         raise ReplyRefused(
@@ -198,6 +206,10 @@ def reply_create(
             author=author,
             status=Message.Status.QUEUED,
             parent_external_id=parent,
+            attachments=[
+                {"type": a.type, "url": a.url, "name": a.name, "extra": a.extra}
+                for a in attachments
+            ],
         )
         first_reply = not conversation.activities.filter(verb=Activity.Verb.REPLIED).exists()
         Activity.objects.create(
@@ -215,7 +227,7 @@ def reply_create(
             sla_due_at=None,
             last_activity_at=now,
             last_message_at=now,
-            snippet=text[:200],
+            snippet=(text or ", ".join(f"[{a.type}]" for a in attachments))[:200],
         )
         _enqueue_send(message)
         realtime.publish(
@@ -305,7 +317,10 @@ def _outbound(message: Message) -> Outbound:
         text=message.text,
         public=message.public,
         parent_external_id=parent,
-        attachments=tuple(Attachment(**a) for a in message.attachments),
+        attachments=tuple(
+            Attachment(a["type"], a.get("url", ""), a.get("name", ""), a.get("extra", {}))
+            for a in message.attachments
+        ),
         last_inbound_at=conversation.last_inbound_at,
         author_name=(message.author.get_full_name() or message.author.get_username())
         if message.author

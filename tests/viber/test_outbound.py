@@ -4,6 +4,7 @@ import pytest
 
 from channels_viber.parse import parse
 from inbox import services
+from inbox.items import Attachment
 from inbox.models import ChannelAccount, Conversation, Message
 
 BOT_ID = "pa:5840000000000000001"
@@ -157,3 +158,77 @@ def test_quick_answer_buttons_go_with_each_reply(world, bot, fake_viber):
     buttons = payload["keyboard"]["Buttons"]
     assert [b["Text"] for b in buttons] == ["Order status", "Опенінг", "营业时间"]
     assert all(b["ActionType"] == "reply" and b["ActionBody"] == b["Text"] for b in buttons)
+
+
+def test_a_reply_can_carry_media_through_the_api(
+    world, bot, fake_viber, django_capture_on_commit_callbacks
+):
+    ingest(bot, message_callback(5741311803571721096, "Can you send the invoice?"))
+    api = world.api_for(world.alice)
+    body = {
+        "text": "Here it is:",
+        "attachments": [
+            {"type": "image", "url": "https://files.example.com/box.jpg"},
+            {
+                "type": "file",
+                "url": "https://files.example.com/invoice.pdf",
+                "name": "invoice.pdf",
+                "size": 52311,
+            },
+        ],
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(
+            f"/api/v1/conversations/{conversation().pk}/replies/",
+            body,
+            content_type="application/json",
+        )
+
+    assert response.status_code == 201, response.json()
+    types = [(p["type"], p.get("media")) for p in sent_payloads(fake_viber)]
+    assert types == [
+        ("text", None),
+        ("picture", "https://files.example.com/box.jpg"),
+        ("file", "https://files.example.com/invoice.pdf"),
+    ]
+    message = Message.objects.get(pk=response.json()["id"])
+    assert message.status == Message.Status.SENT
+    assert [a["type"] for a in message.attachments] == ["image", "file"]
+
+
+def test_media_replies_say_what_is_missing(world, bot, fake_viber):
+    ingest(bot, message_callback(5741311803571721097, "Hi"))
+    api = world.api_for(world.alice)
+    url = f"/api/v1/conversations/{conversation().pk}/replies/"
+
+    no_size = api.post(
+        url,
+        {
+            "text": "",
+            "attachments": [{"type": "file", "url": "https://x.example/a.pdf", "name": "a.pdf"}],
+        },
+        content_type="application/json",
+    )
+    not_https = api.post(
+        url,
+        {"text": "", "attachments": [{"type": "image", "url": "http://x.example/a.png"}]},
+        content_type="application/json",
+    )
+
+    assert no_size.status_code == 400 and "size" in str(no_size.json())
+    assert not_https.status_code == 400 and "https" in str(not_https.json())
+    assert not Message.objects.filter(direction="out").exists()
+
+
+def test_channels_without_media_replies_refuse_them(world):
+    from tests.factories import ConversationFactory
+
+    conversation = ConversationFactory(account=world.acme, team=world.support)
+    with pytest.raises(services.ReplyRefused, match="media"):
+        services.reply_create(
+            conversation=conversation,
+            author=None,
+            text="see",
+            attachments=[Attachment("image", "https://files.example.com/a.png")],
+        )
