@@ -218,6 +218,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inbox.tasks.sweep_unprocessed_events",
         "schedule": 30.0,
     },
+    # A bot has a single webhook another system can take over: check it is still ours.
+    "viber-webhook-check": {
+        "task": "channels_viber.tasks.poll_viber_webhooks",
+        "schedule": 30 * 60.0,
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
