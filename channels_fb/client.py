@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from inbox.http import int_or_none, json_object, retry_after_header
+
 log = logging.getLogger(__name__)
 
 
@@ -316,7 +318,7 @@ class GraphClient:
             raise _unreachable(exc) from None
         if paced:
             _note_usage(self.page_id, response.headers)
-        answer = _json(response)
+        answer = json_object(response)
         if response.status_code < 400 and answer is not None and "error" not in answer:
             return answer
         answer = answer or {}
@@ -354,15 +356,15 @@ def _graph_error(
             reason,
             status=status,
             retryable=status >= 500,
-            retry_after=_retry_after_header(response),
+            retry_after=retry_after_header(response),
         )
-    code = _int(body.get("code"))
-    subcode = _int(body.get("error_subcode"))
+    code = int_or_none(body.get("code"))
+    subcode = int_or_none(body.get("error_subcode"))
     message = str(body.get("message", ""))
     rate_limited = code in RATE_LIMIT_CODES
     retry_after = _retry_after(response, page_id) if rate_limited else None
     if retry_after is None:
-        retry_after = _retry_after_header(response)
+        retry_after = retry_after_header(response)
     if rate_limited and retry_after is None:
         retry_after = RATE_LIMIT_PAUSE
     label = f"#{code}/{subcode}" if subcode else f"#{code}"
@@ -430,7 +432,7 @@ def _check_download(response: requests.Response, max_bytes: int) -> None:
             status=status,
             retryable=status >= 500,
         )
-    length = _int(response.headers.get("Content-Length"))
+    length = int_or_none(response.headers.get("Content-Length"))
     if length is not None and length > max_bytes:
         raise _too_large(max_bytes)
 
@@ -497,34 +499,10 @@ def _regain_seconds(headers: Any, page_id: str) -> float | None:
 
 
 def _retry_after(response: requests.Response, page_id: str) -> float | None:
-    return _regain_seconds(response.headers, page_id) or _retry_after_header(response)
-
-
-def _retry_after_header(response: requests.Response) -> float | None:
-    try:
-        value = float(response.headers.get("Retry-After", ""))
-    except ValueError:
-        return None
-    return value if value >= 0 else None
+    return _regain_seconds(response.headers, page_id) or retry_after_header(response)
 
 
 # --- small parsers -----------------------------------------------------------------
-
-
-def _json(response: requests.Response) -> dict | None:
-    """The answer's JSON object; None when it is not one (a proxy's HTML page)."""
-    try:
-        value = response.json()
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _graph_time(value: Any) -> datetime | None:

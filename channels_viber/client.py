@@ -8,12 +8,13 @@ an error's text.
 """
 
 import logging
-from typing import Any
 
 import requests
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from inbox.http import int_or_none, json_object, retry_after_header
 
 log = logging.getLogger(__name__)
 
@@ -175,8 +176,8 @@ class ViberClient:
         except requests.RequestException as exc:
             error = _unreachable(exc)
         else:
-            answer = _json(response)
-            status = _int(answer.get("status")) if answer is not None else None
+            answer = json_object(response)
+            status = int_or_none(answer.get("status")) if answer is not None else None
             if response.ok and status == 0:
                 return answer
             error = _error(response, answer, status, method=method, what=what)
@@ -208,7 +209,7 @@ def _error(
             _("Viber had a server error (HTTP %(status)d).") % {"status": http_status},
             http_status=http_status,
             retryable=True,
-            retry_after=_retry_after_header(response),
+            retry_after=retry_after_header(response),
         )
     if answer is None or status is None:
         return _unreadable(http_status)
@@ -217,7 +218,7 @@ def _error(
     retry_after = None
     if status == TOO_MANY_REQUESTS:
         pause = USER_DETAILS_PAUSE if method == "get_user_details" else RATE_LIMIT_PAUSE
-        retry_after = max(pause, _retry_after_header(response) or 0)
+        retry_after = max(pause, retry_after_header(response) or 0)
     return ViberError(
         _reason(what, status, status_message),
         status=status,
@@ -255,27 +256,3 @@ def _unreachable(exc: requests.RequestException) -> ViberError:
         _("Viber could not be reached (%(error)s).") % {"error": type(exc).__name__},
         retryable=True,
     )
-
-
-def _retry_after_header(response: requests.Response) -> float | None:
-    try:
-        value = float(response.headers.get("Retry-After", ""))
-    except ValueError:
-        return None
-    return value if value >= 0 else None
-
-
-def _json(response: requests.Response) -> dict | None:
-    """The answer's JSON object; None when it is not one (a proxy's HTML page)."""
-    try:
-        value = response.json()
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

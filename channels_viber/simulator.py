@@ -27,6 +27,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from inbox.signing import hmac_sha256_hex
+from inbox.simulation import post_or_log, wait_for_server
 
 from .selectors import bots_active, replies_sent_since
 from .simulator_content import CONTEXTS, LANGUAGES, STICKER_IDS, Content
@@ -489,16 +490,7 @@ class Simulator:
         return f"{self.base_url}/webhooks/viber/{bot.pk}/"
 
     def wait_for_server(self, *, timeout: float) -> bool:
-        """True once the web server answers at all (it may still be starting)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                self.session.get(f"{self.base_url}/healthz", timeout=2)
-                return True
-            except requests.RequestException:
-                if time.monotonic() >= deadline:
-                    return False
-                time.sleep(1)
+        return wait_for_server(self.session, self.base_url, timeout=timeout)
 
     def run_batch(self, *, burst: int) -> BatchReport:
         now = timezone.now()
@@ -523,17 +515,6 @@ class Simulator:
         return self._post(self.webhook_url(callback.bot), data=body, headers=headers)
 
     def _post(self, url: str, **kwargs: Any) -> bool:
-        try:
-            response = self.session.post(url, timeout=TIMEOUT, **kwargs)
-        except requests.RequestException as exc:
-            log.warning("simulate_viber: POST %s failed: %s", url, exc)
-            return False
-        if response.status_code >= 300:
-            log.warning(
-                "simulate_viber: POST %s answered %s: %s",
-                url,
-                response.status_code,
-                response.text[:200],
-            )
-            return False
-        return True
+        return post_or_log(
+            self.session, url, log=log, command="simulate_viber", timeout=TIMEOUT, **kwargs
+        )

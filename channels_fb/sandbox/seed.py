@@ -3,8 +3,7 @@
 All ids and names are invented.
 """
 
-import struct
-import zlib
+from inbox.sandbox import png
 
 ALL_TASKS = ["ADVERTISE", "ANALYZE", "CREATE_CONTENT", "MESSAGING", "MODERATE", "MANAGE"]
 
@@ -64,23 +63,6 @@ PAGE_FIELDS = {
 }
 
 
-def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
-    """A solid-colour PNG, built here so the sandbox ships no binary files."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    row = b"\x00" + bytes(rgb) * width
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(row * height))
-        + chunk(b"IEND", b"")
-    )
-
-
 _PDF = b"""%PDF-1.4
 1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj
 2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj
@@ -95,8 +77,8 @@ trailer << /Root 1 0 R >>
 """
 
 MEDIA: dict[str, tuple[bytes, str]] = {
-    "photo.png": (_png(64, 48, (46, 125, 50)), "image/png"),
-    "post.png": (_png(120, 63, (21, 101, 192)), "image/png"),
-    "avatar.png": (_png(50, 50, (158, 158, 158)), "image/png"),
+    "photo.png": (png(64, 48, (46, 125, 50)), "image/png"),
+    "post.png": (png(120, 63, (21, 101, 192)), "image/png"),
+    "avatar.png": (png(50, 50, (158, 158, 158)), "image/png"),
     "invoice.pdf": (_PDF, "application/pdf"),
 }

@@ -3,13 +3,14 @@
 Only under SOCIALCARE_SANDBOX=1 (socialcare/urls.py) and in the sandbox test URLs.
 """
 
-import io
 from urllib.parse import urlencode, urlsplit
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
+
+from inbox.sandbox import serve_media, wsgi_passthrough
 
 from .graph import FakeGraph
 from .seed import MEDIA
@@ -21,31 +22,7 @@ GRAPH = FakeGraph()
 
 @csrf_exempt
 def graph(request: HttpRequest, path: str) -> HttpResponse:
-    """Hand the request to the WSGI fake as if it were mounted at .../graph."""
-    body = request.body
-    environ = {
-        "REQUEST_METHOD": request.method,
-        "SCRIPT_NAME": request.path[: -len(path) - 1],
-        "PATH_INFO": f"/{path}",
-        "QUERY_STRING": request.META.get("QUERY_STRING", ""),
-        "CONTENT_TYPE": request.META.get("CONTENT_TYPE", ""),
-        "CONTENT_LENGTH": str(len(body)),
-        "HTTP_HOST": request.get_host(),
-        "SERVER_NAME": request.get_host().rsplit(":", 1)[0],
-        "SERVER_PORT": str(request.get_port()),
-        "wsgi.url_scheme": request.scheme,
-        "wsgi.input": io.BytesIO(body),
-    }
-    started: dict = {}
-
-    def start_response(status: str, headers: list, exc_info: object = None) -> None:
-        started.update(status=int(status.split()[0]), headers=headers)
-
-    content = b"".join(GRAPH(environ, start_response))
-    response = HttpResponse(content, status=started["status"])
-    for name, value in started["headers"]:
-        response[name] = value
-    return response
+    return wsgi_passthrough(request, GRAPH, path)
 
 
 @require_http_methods(["GET", "POST"])
@@ -85,7 +62,4 @@ def dialog(request: HttpRequest, version: str) -> HttpResponse:
 
 @require_GET
 def media(request: HttpRequest, name: str) -> HttpResponse:
-    if name not in MEDIA:
-        raise Http404(name)
-    content, content_type = MEDIA[name]
-    return HttpResponse(content, content_type=content_type)
+    return serve_media(MEDIA, name)

@@ -3,8 +3,7 @@
 All ids, tokens and names are invented.
 """
 
-import struct
-import zlib
+from inbox.sandbox import png
 
 # The two sandbox bots, by auth token: what get_account_info answers (the icon is a
 # media name; the fake turns it into a URL where it is served).
@@ -52,23 +51,6 @@ DEVICE = {
 }
 
 
-def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
-    """A solid-colour PNG, built here so the sandbox ships no binary files."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    row = b"\x00" + bytes(rgb) * width
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(row * height))
-        + chunk(b"IEND", b"")
-    )
-
-
 _PDF = b"""%PDF-1.4
 1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj
 2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj
@@ -85,10 +67,10 @@ trailer << /Root 1 0 R >>
 # Viber's purple, and colours for the rest; names end with their extension, as Viber
 # requires of media links.
 MEDIA: dict[str, tuple[bytes, str]] = {
-    "acme.png": (_png(72, 72, (115, 96, 242)), "image/png"),
-    "kafe.png": (_png(72, 72, (255, 160, 0)), "image/png"),
-    "avatar.png": (_png(50, 50, (158, 158, 158)), "image/png"),
-    "photo.png": (_png(64, 48, (46, 125, 50)), "image/png"),
-    "sticker.png": (_png(40, 40, (233, 30, 99)), "image/png"),
+    "acme.png": (png(72, 72, (115, 96, 242)), "image/png"),
+    "kafe.png": (png(72, 72, (255, 160, 0)), "image/png"),
+    "avatar.png": (png(50, 50, (158, 158, 158)), "image/png"),
+    "photo.png": (png(64, 48, (46, 125, 50)), "image/png"),
+    "sticker.png": (png(40, 40, (233, 30, 99)), "image/png"),
     "receipt.pdf": (_PDF, "application/pdf"),
 }
