@@ -35,6 +35,7 @@ from .moderation import ModerationFailed, comment_moderate, moderation_refusal
 from .private_replies import private_reply_continue
 from .sending import (
     ReplyRefused,
+    ReplyWindow,
     message_mark_sent,
     message_retry,
     message_send,
@@ -52,6 +53,7 @@ __all__ = [
     "IngestResult",
     "NotAllowed",
     "ReplyRefused",
+    "ReplyWindow",
     "account_connect",
     "account_remove",
     "canned_response_create",

@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils.text import get_valid_filename
 
 from inbox.adapters import ProfileUnavailable, get_adapter
-from inbox.media import MediaExpired, MediaRefused, media_fetch
-from inbox.models import Conversation, Message
+from inbox.media import MediaError, MediaExpired, MediaRefused, media_fetch
+from inbox.models import Conversation, Identity, Message
 from inbox.queue import enqueue_on_commit
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ def conversation_enrich(*, conversation_id: int) -> None:
         adapter = get_adapter(conversation.account.kind)
     except LookupError:
         return
-    from .ingest_profile import identity_profile_apply  # it needs ingest, which needs us
+    from .ingest import identity_profile_apply  # ingest queues this module's tasks
 
     identity = conversation.identity
     # Only people the platform did not name (Messenger senders): commenters come named.
@@ -78,16 +78,12 @@ def conversation_enrich(*, conversation_id: int) -> None:
             if person.avatar_url:
                 _avatar_copy(identity.pk, person.avatar_url, adapter.media_hosts)
     if conversation.context.get("post_id") and not conversation.context.get("fetched"):
-        context = {**adapter.fetch_context(conversation.account, conversation.context)}
-        context["fetched"] = True
-        Conversation.objects.filter(pk=conversation.pk).update(context=context)
+        context = adapter.fetch_context(conversation.account, conversation.context)
+        Conversation.objects.filter(pk=conversation.pk).update(context={**context, "fetched": True})
 
 
 def _avatar_copy(identity_id: int, url: str, hosts: tuple[str, ...]) -> None:
     """Profile picture links expire within days: keep a copy (best effort)."""
-    from inbox.media import MediaError
-    from inbox.models import Identity
-
     try:
         content, content_type = media_fetch(url, allowed_hosts=hosts, max_bytes=2 * 2**20)
     except MediaError as exc:
@@ -132,9 +128,8 @@ def media_download(*, message_id: int) -> int:
         )
         attachment.update(file=path, content_type=content_type, size=len(content))
         stored += 1
-    with transaction.atomic():
-        # Only the attachment entries change: another writer may have touched the row.
-        Message.objects.filter(pk=message.pk).update(attachments=attachments)
+    # Only the attachment entries change: another writer may have touched the row.
+    Message.objects.filter(pk=message.pk).update(attachments=attachments)
     return stored
 
 

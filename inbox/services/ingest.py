@@ -252,6 +252,28 @@ def _identity_refresh(identity: Identity, person: Person) -> None:
         identity.contact.save(update_fields=["name"])
 
 
+def identity_profile_apply(
+    identity: Identity, person: Person | None, *, unavailable: str = ""
+) -> None:
+    """Store a profile the platform's look-up returned, or why it could not; either way
+    the look-up is not repeated."""
+    with transaction.atomic():
+        identity = (
+            Identity.objects.select_for_update().select_related("contact").get(pk=identity.pk)
+        )
+        if person is not None:
+            _identity_refresh(identity, person)
+            if person.avatar_url and not identity.contact.avatar_url:
+                identity.contact.avatar_url = person.avatar_url
+                identity.contact.save(update_fields=["avatar_url"])
+        identity.profile = {
+            **identity.profile,
+            "fetched": True,
+            **({"unavailable": unavailable} if unavailable else {}),
+        }
+        identity.save(update_fields=["profile"])
+
+
 def identity_apply(identity: Identity, person: Person) -> list[str]:
     """Take newer profile fields from the platform; returns the fields that changed."""
     changed = [

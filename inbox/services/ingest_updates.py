@@ -5,6 +5,7 @@ change for a message we never stored (it may still be on its way) changes nothin
 """
 
 from collections import Counter
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -43,7 +44,7 @@ def message_update_apply(*, account: ChannelAccount, item: MessageUpdate) -> int
     return 1
 
 
-def _change(message: Message, item: MessageUpdate, when) -> list[str]:  # noqa: ANN001
+def _change(message: Message, item: MessageUpdate, when: datetime) -> list[str]:
     if item.change == "edited":
         if item.text == message.text:
             return []
@@ -69,9 +70,12 @@ def reaction_apply(*, account: ChannelAccount, item: Reaction) -> int:
         if message is None:
             return 0
         others = [r for r in message.reactions if r.get("sender") != item.sender_external_id]
-        mine = {"sender": item.sender_external_id, "reaction": item.reaction, "emoji": item.emoji}
-        mine = [] if item.removed else [mine]
-        reactions = others + mine
+        reaction = {
+            "sender": item.sender_external_id,
+            "reaction": item.reaction,
+            "emoji": item.emoji,
+        }
+        reactions = others if item.removed else [*others, reaction]
         if reactions == message.reactions:
             return 0
         message.reactions = reactions

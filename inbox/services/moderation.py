@@ -51,8 +51,8 @@ def moderation_refusal(*, message: Message, action: str) -> str | None:
     }
     if not allowed[action]:
         return _("This channel cannot %(action)s comments.") % {"action": action}
-    if action in {"hide", "delete"} and message.direction == Message.Direction.OUT:
-        return None if action == "delete" else _("The account's own comments cannot be hidden.")
+    if action == "hide" and message.direction == Message.Direction.OUT:
+        return _("The account's own comments cannot be hidden.")
     return None
 
 

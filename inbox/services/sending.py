@@ -72,12 +72,14 @@ def reply_refusal(*, conversation: Conversation, private: bool) -> str | None:
 
 def _window_refusal(conversation: Conversation, adapter: ChannelAdapter) -> str | None:
     window = reply_window(conversation, adapter)
-    if window is None or window.closes_at is None or window.closes_at > timezone.now():
-        if window is not None and window.awaiting_customer:
-            return _(
-                "The customer has not answered the private reply yet: the platform allows "
-                "another message only once they do."
-            )
+    if window is None:
+        return None
+    if window.awaiting_customer:
+        return _(
+            "The customer has not answered the private reply yet: the platform allows "
+            "another message only once they do."
+        )
+    if not window.closed:
         return None
     caps = adapter.capabilities
     if caps.extended_window and not window.extended:
@@ -141,6 +143,10 @@ class ReplyWindow:
     length: timedelta | None
     extended: bool = False  # counting with the longer window (human-agent tag)
     awaiting_customer: bool = False  # a private reply was sent; the customer must answer
+
+    @property
+    def closed(self) -> bool:
+        return self.closes_at is not None and self.closes_at <= timezone.now()
 
 
 def reply_window(

@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
@@ -254,21 +253,12 @@ def _pane_context(
     }
 
 
-def _window(convo: Conversation) -> dict[str, Any] | None:
+def _window(convo: Conversation) -> services.ReplyWindow | None:
     """How long the customer can still be answered, for the conversation's header."""
     try:
-        window = services.reply_window(convo)
+        return services.reply_window(convo)
     except LookupError:
         return None
-    if window is None:
-        return None
-    closed = window.closes_at is not None and window.closes_at <= timezone.now()
-    return {
-        "closes_at": window.closes_at,
-        "closed": closed,
-        "extended": window.extended,
-        "awaiting_customer": window.awaiting_customer,
-    }
 
 
 def _full_page(
