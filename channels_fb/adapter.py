@@ -25,8 +25,9 @@ from inbox.adapters import (
     SendResult,
 )
 from inbox.items import InboundItem, InboundMessage, Person
+from inbox.queue import enqueue_on_commit
 
-from .client import SUBSCRIBED_FIELDS, GraphClient, GraphError
+from .client import GraphClient, GraphError, subscribed_fields
 from .parse import parse
 
 WINDOW = timedelta(hours=24)
@@ -189,31 +190,33 @@ class FacebookAdapter(ChannelAdapter):
 
     def on_connect(self, account: Any) -> None:
         """Subscribe the app to the Page's webhooks, then catch up on the last days."""
-        client = _client(account.credentials, account.external_id)
-        fields = subscribed_fields(reviews=self.option(account, "reviews"))
         try:
-            client.subscribe(fields)
+            self.subscribe(account, _client(account.credentials, account.external_id))
         except GraphError as exc:
-            if "ratings" not in fields or exc.token_invalid or exc.retryable:
-                raise RuntimeError(exc.reason) from exc
-            # Reviews are deprecated on newer Graph versions: the rest must still work.
+            raise RuntimeError(exc.reason) from exc
+        from .tasks import poll_facebook_page
+
+        enqueue_on_commit(poll_facebook_page, account.pk, settings.FACEBOOK_BACKFILL_DAYS)
+
+    def subscribe(self, account: Any, client: GraphClient) -> None:
+        """Subscribe the Page to the fields its switches ask for. Reviews are deprecated on
+        newer Graph versions: when Facebook refuses them, the rest still works and the
+        switch turns off, saying why."""
+        reviews = self.option(account, "reviews")
+        try:
+            client.subscribe(subscribed_fields(reviews=reviews))
+        except GraphError as exc:
+            if not reviews or exc.token_invalid or exc.retryable:
+                raise
             client.subscribe(subscribed_fields(reviews=False))
             account.options = {**account.options, "reviews": False}
             account.status_reason = _(
                 "Facebook refused the reviews subscription (%(reason)s); reviews are off."
             ) % {"reason": exc.reason}
             account.save(update_fields=["options", "status_reason"])
-        from .tasks import backfill_facebook
-
-        backfill_facebook.delay(account.pk, settings.FACEBOOK_BACKFILL_DAYS)
 
     def on_disconnect(self, account: Any) -> None:
         _client(account.credentials, account.external_id).unsubscribe()
-
-
-def subscribed_fields(*, reviews: bool) -> list[str]:
-    fields = [f for f in SUBSCRIBED_FIELDS if f != "ratings"]
-    return [*fields, "ratings"] if reviews else fields
 
 
 def _client(credentials: Mapping[str, Any], page_id: str = "") -> GraphClient:

@@ -13,12 +13,14 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from inbox import services
+from inbox.adapters import get_adapter
 from inbox.models import ChannelAccount
 from inbox.services import IngestResult, items_ingest
 
-from .client import GraphClient, GraphError
+from .client import GraphClient, GraphError, subscribed_fields
 from .graph_items import items_from_conversations, items_from_feed
-from .selectors import page_active, pages_active
+from .selectors import page_active
 
 log = logging.getLogger(__name__)
 CURSOR = "backfill"
@@ -36,14 +38,12 @@ def facebook_backfill(*, account_id: int, since: datetime | None = None) -> Inge
     started = timezone.now()
     client = GraphClient(account.credentials.get("access_token", ""), page_id=account.external_id)
     try:
-        _resubscribe_if_dropped(account, client)
+        _subscription_ensure(account, client)
         items = items_from_conversations(account.external_id, client.conversations(since=since))
         items += items_from_feed(account.external_id, client.feed(since=since))
     except GraphError as exc:
         if exc.token_invalid:
-            ChannelAccount.objects.filter(pk=account.pk).update(
-                status=ChannelAccount.Status.NEEDS_RECONNECT, status_reason=exc.reason
-            )
+            services.account_needs_reconnect(account=account, reason=exc.reason)
             return None
         raise
     result = items_ingest(kind="facebook", items=items, account=account)
@@ -64,18 +64,22 @@ def _cursor(account: ChannelAccount) -> datetime:
     return parsed or timezone.now() - timedelta(days=settings.FACEBOOK_BACKFILL_DAYS)
 
 
-def _resubscribe_if_dropped(account: ChannelAccount, client: GraphClient) -> None:
-    """Meta unsubscribes an app whose webhook failed for an hour (meta.md §3, §9.6)."""
-    apps = client.subscribed_apps()
+def _subscription_ensure(account: ChannelAccount, client: GraphClient) -> None:
+    """Subscribe again when Meta dropped us (it unsubscribes an app whose webhook failed
+    for an hour, meta.md §3, §9.6) or when the Page's switches changed its fields."""
+    adapter = get_adapter("facebook")
+    wanted = subscribed_fields(reviews=adapter.option(account, "reviews"))
     # Other apps may be subscribed to the same Page: only ours counts.
-    if any(str(app.get("id")) == settings.FACEBOOK_APP_ID for app in apps):
+    ours = next(
+        (
+            app
+            for app in client.subscribed_apps()
+            if not settings.FACEBOOK_APP_ID or str(app.get("id")) == settings.FACEBOOK_APP_ID
+        ),
+        None,
+    )
+    if ours is not None and set(ours.get("subscribed_fields") or ()) == set(wanted):
         return
-    from .adapter import subscribed_fields
-
-    log.warning("facebook page %s lost its webhook subscription; subscribing again", account)
-    reviews = account.options.get("reviews", True)
-    client.subscribe(subscribed_fields(reviews=bool(reviews)))
-
-
-def facebook_accounts_to_poll() -> list[int]:
-    return [account.pk for account in pages_active()]
+    if ours is None:
+        log.warning("facebook page %s lost its webhook subscription; subscribing again", account)
+    adapter.subscribe(account, client)

@@ -59,6 +59,13 @@ SUBSCRIBED_FIELDS: list[str] = [
     "ratings",
 ]
 
+
+def subscribed_fields(*, reviews: bool) -> list[str]:
+    """The fields a Page is subscribed to: "ratings" only while its reviews are on."""
+    fields = [f for f in SUBSCRIBED_FIELDS if f != "ratings"]
+    return [*fields, "ratings"] if reviews else fields
+
+
 TIMEOUT = (5, 20)  # seconds: connect, read
 RETRY_CODES = {1, 2}
 RATE_LIMIT_CODES = {4, 17, 32, 613, 80001, 80002, 80006}

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from inbox import services
 from inbox.fields import fernet
 from inbox.models import ChannelAccount
-from inbox.services.account_settings import account_avatar_set, account_connect_failed
+from inbox.services.account_settings import account_avatar_set
 from inbox.views.settings import TeamsField, admin_required
 
 from .client import GraphClient, GraphError
@@ -225,7 +225,7 @@ def _connect_page(page: FacebookPage, teams: list) -> PageResult:
         )
     except services.AccountConnectError as exc:
         account_avatar_set(account=exc.account, url=page.picture)
-        account_connect_failed(account=exc.account, reason=exc.reason)
+        services.account_needs_reconnect(account=exc.account, reason=exc.reason)
         return PageResult(page.name, page.id, "failed", exc.reason, exc.account)
     except ValueError:
         # account_connect refuses credentials with a part missing: here, the Page token.

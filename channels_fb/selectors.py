@@ -15,6 +15,15 @@ def pages_active() -> list[ChannelAccount]:
     )
 
 
+def page_ids_active() -> list[int]:
+    """Without loading (and decrypting) the Pages' credentials."""
+    return list(
+        ChannelAccount.objects.filter(kind=KIND, status=ChannelAccount.Status.ACTIVE)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def page_active(*, pk: int) -> ChannelAccount | None:
     return ChannelAccount.objects.filter(
         pk=pk, kind=KIND, status=ChannelAccount.Status.ACTIVE

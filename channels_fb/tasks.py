@@ -5,14 +5,15 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from .backfill import facebook_accounts_to_poll, facebook_backfill
+from .backfill import facebook_backfill
 from .client import GraphError
+from .selectors import page_ids_active
 
 
 @shared_task
 def poll_facebook() -> int:
     """Beat: one catch-up task per connected Page."""
-    ids = facebook_accounts_to_poll()
+    ids = page_ids_active()
     for account_id in ids:
         poll_facebook_page.delay(account_id)
     return len(ids)
@@ -25,20 +26,8 @@ def poll_facebook() -> int:
     retry_backoff_max=900,
     max_retries=5,
 )
-def poll_facebook_page(account_id: int) -> int:
-    result = facebook_backfill(account_id=account_id)
-    return result.created if result else 0
-
-
-@shared_task(
-    acks_late=True,
-    autoretry_for=(GraphError,),
-    retry_backoff=60,
-    retry_backoff_max=900,
-    max_retries=5,
-)
-def backfill_facebook(account_id: int, days: int) -> int:
-    """After a (re)connect: the last `days` days."""
-    since = timezone.now() - timedelta(days=days)
+def poll_facebook_page(account_id: int, days: int | None = None) -> int:
+    """Catch up since the last pass, or on the last `days` days (after a (re)connect)."""
+    since = timezone.now() - timedelta(days=days) if days else None
     result = facebook_backfill(account_id=account_id, since=since)
     return result.created if result else 0

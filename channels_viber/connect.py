@@ -27,7 +27,7 @@ from inbox import services
 from inbox.fields import fernet
 from inbox.models import ChannelAccount
 from inbox.selectors.settings import account_get
-from inbox.services.account_settings import account_avatar_set, account_connect_failed
+from inbox.services.account_settings import account_avatar_set
 from inbox.views.settings import TeamsField, admin_required
 
 from .client import ViberClient, ViberError
@@ -127,7 +127,7 @@ def _connect_bot(request: HttpRequest, bot: dict, token: str, teams: list) -> Ht
     except services.AccountConnectError as exc:
         # Stored, but Viber did not take our webhook: the account says so until reconnected.
         account_avatar_set(account=exc.account, url=bot["icon"])
-        account_connect_failed(account=exc.account, reason=exc.reason)
+        services.account_needs_reconnect(account=exc.account, reason=exc.reason)
         messages.error(
             request,
             _("%(name)s is saved but not connected: %(reason)s")

@@ -10,6 +10,7 @@ import logging
 
 from django.utils.translation import gettext as _
 
+from inbox import services
 from inbox.models import ChannelAccount
 
 from .adapter import webhook_url
@@ -30,9 +31,7 @@ def viber_webhook_check(*, account: ChannelAccount) -> str:
         client.set_webhook(ours, EVENT_TYPES)
     except ViberError as exc:
         if exc.token_invalid:
-            ChannelAccount.objects.filter(pk=account.pk).update(
-                status=ChannelAccount.Status.NEEDS_RECONNECT, status_reason=exc.reason
-            )
+            services.account_needs_reconnect(account=account, reason=exc.reason)
             return "broken"
         log.warning("viber webhook check for %s failed: %s", account, exc.reason)
         return "broken"

@@ -1,6 +1,11 @@
 """Every write in socialcare goes through these functions."""
 
-from .accounts import AccountConnectError, account_connect, account_remove
+from .accounts import (
+    AccountConnectError,
+    account_connect,
+    account_needs_reconnect,
+    account_remove,
+)
 from .conversations import (
     UNSET,
     NotAllowed,
@@ -55,6 +60,7 @@ __all__ = [
     "ReplyRefused",
     "ReplyWindow",
     "account_connect",
+    "account_needs_reconnect",
     "account_remove",
     "canned_response_create",
     "canned_response_used",

@@ -93,14 +93,6 @@ def account_disconnect(*, account: ChannelAccount, by: AbstractBaseUser) -> None
     log.info("%s disconnected %s", by, account)
 
 
-def account_connect_failed(*, account: ChannelAccount, reason: str) -> None:
-    """Stored, but its platform side is not set up (e.g. the webhook subscription was
-    refused): it shows as needing a reconnect, with the reason, until one succeeds."""
-    account.status = ChannelAccount.Status.NEEDS_RECONNECT
-    account.status_reason = reason[:2000]
-    account.save(update_fields=["status", "status_reason"])
-
-
 @dataclass(frozen=True)
 class ReplayOutcome:
     events: int

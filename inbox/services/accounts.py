@@ -50,6 +50,16 @@ def account_connect(
     return account
 
 
+def account_needs_reconnect(*, account: ChannelAccount, reason: str) -> None:
+    """The platform refused the account's token or set-up: it shows "needs reconnect" with
+    the reason (to admins, on every page) until a reconnect succeeds."""
+    account.status = ChannelAccount.Status.NEEDS_RECONNECT
+    account.status_reason = reason[:2000]
+    ChannelAccount.objects.filter(pk=account.pk).update(
+        status=account.status, status_reason=account.status_reason
+    )
+
+
 class AccountConnectError(Exception):
     """The account is stored, but the platform side of connecting it failed."""
 

@@ -19,6 +19,8 @@ from inbox.adapters import (
 )
 from inbox.models import Activity, ChannelAccount, Message
 
+from .accounts import account_needs_reconnect
+
 
 class ModerationFailed(Exception):
     """The platform did not do it, or the channel cannot: the message says why."""
@@ -75,9 +77,7 @@ def comment_moderate(*, message: Message, action: str, by: AbstractBaseUser | No
         ) from exc
     except PermanentSendError as exc:
         if exc.account_broken:
-            ChannelAccount.objects.filter(pk=account.pk).update(
-                status=ChannelAccount.Status.NEEDS_RECONNECT, status_reason=exc.reason
-            )
+            account_needs_reconnect(account=account, reason=exc.reason)
         raise ModerationFailed(exc.reason) from exc
     state = {
         "hide": {"hidden": True},

@@ -33,6 +33,7 @@ from inbox.items import Attachment
 from inbox.models import Activity, ChannelAccount, Conversation, Message
 from inbox.queue import enqueue_on_commit
 
+from .accounts import account_needs_reconnect
 from .private_replies import private_reply_continue
 
 log = logging.getLogger(__name__)
@@ -371,9 +372,7 @@ def _fail(message: Message, reason: str, *, account_broken: bool = False) -> Non
             data={"message": message.pk, "reason": reason},
         )
         if account_broken:
-            ChannelAccount.objects.filter(pk=message.account_id).update(
-                status=ChannelAccount.Status.NEEDS_RECONNECT, status_reason=reason
-            )
+            account_needs_reconnect(account=message.account, reason=reason)
         _publish_status(message)
 
 

@@ -29,8 +29,11 @@ def add(*extra: str) -> str:
     return out.getvalue().strip()
 
 
-def test_it_stores_the_page_encrypted_and_subscribes_its_webhooks(world, fake_graph) -> None:
-    account_id = add("--team", "Support")
+def test_it_stores_the_page_encrypted_and_subscribes_its_webhooks(
+    world, fake_graph, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        account_id = add("--team", "Support")
 
     account = ChannelAccount.objects.get(pk=account_id)
     assert account.credentials["access_token"] == "EAAGpage-secret-token"
