@@ -1,11 +1,11 @@
 """Helpers the Facebook tests share: fixtures, Meta's signature, posting a webhook."""
 
-import hashlib
-import hmac
 import json
 from pathlib import Path
 
 from django.conf import settings
+
+from tests.helpers import sign
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WEBHOOK_URL = "/webhooks/facebook/"
@@ -21,8 +21,7 @@ def fixture_names() -> list[str]:
 
 def fb_sign(body: bytes) -> str:
     """X-Hub-Signature-256 as Meta sends it, keyed with the app secret."""
-    digest = hmac.new(settings.FACEBOOK_APP_SECRET.encode(), body, hashlib.sha256).hexdigest()
-    return f"sha256={digest}"
+    return f"sha256={sign(body, settings.FACEBOOK_APP_SECRET)}"
 
 
 def meta_bytes(payload: dict) -> bytes:

@@ -1,8 +1,8 @@
 """A connected Facebook Page and payloads in meta.md's shapes, for the outbound tests."""
 
+import json
 import time
 
-import requests
 from django.utils import timezone
 
 from channels_fb.parse import parse
@@ -123,11 +123,26 @@ def thread(thread_key: str) -> Conversation:
 
 
 def inject(fake_graph, fault: str, count: int = 1) -> None:
-    response = requests.post(
-        f"{fake_graph.url}/_sandbox/faults", json={"fault": fault, "count": count}, timeout=5
-    )
-    response.raise_for_status()
+    fake_graph.graph.fail(fault, count)
 
 
 def record(fake_graph, payload: dict) -> None:
-    requests.post(f"{fake_graph.url}/_sandbox/record", json=payload, timeout=5).raise_for_status()
+    """It happened on Facebook: the fake Graph knows it from now on."""
+    fake_graph.graph.record(payload)
+
+
+def graph_calls(fake_graph, method: str, suffix: str) -> list[dict]:
+    """The fake's recorded calls of one kind, with query and body merged and decoded."""
+    found = []
+    for call in fake_graph.calls():
+        if call["method"] != method or not call["path"].rstrip("/").endswith(suffix):
+            continue
+        params = {**(call.get("query") or {}), **(call.get("body") or {})}
+        for key, value in params.items():
+            if isinstance(value, list) and len(value) == 1:
+                value = value[0]
+            if isinstance(value, str) and value[:1] in "{[":
+                value = json.loads(value)
+            params[key] = value
+        found.append(params)
+    return found

@@ -10,6 +10,7 @@ from tests.facebook.pages import (
     PSID,
     comment_payload,
     connect_page,
+    graph_calls,
     ingest,
     inject,
     messenger_payload,
@@ -96,7 +97,6 @@ def test_a_dead_token_marks_the_page_instead_of_retrying(world, page, fake_graph
 
 
 def test_a_page_facebook_unsubscribed_is_subscribed_again(world, page, fake_graph) -> None:
-    from tests.facebook.test_outbound import graph_calls
 
     facebook_backfill(account_id=page.pk)
 

@@ -7,8 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from inbox.models import ChannelAccount
-from tests.facebook.pages import PAGE_ID, inject
-from tests.facebook.test_outbound import graph_calls
+from tests.facebook.pages import PAGE_ID, graph_calls, inject
 
 
 def add(*extra: str) -> str:

@@ -7,12 +7,12 @@ from inbox.models import Activity, ChannelAccount, Message
 from tests.facebook.pages import (
     comment_payload,
     connect_page,
+    graph_calls,
     ingest,
     inject,
     messenger_payload,
     thread,
 )
-from tests.facebook.test_outbound import graph_calls
 
 COMMENT = "998877665544332_1122334455667788"
 

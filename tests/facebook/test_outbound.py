@@ -1,7 +1,5 @@
 """Answering on Facebook through the real client and the fake Graph over real HTTP."""
 
-import json
-
 import pytest
 from django.utils import timezone
 
@@ -12,6 +10,7 @@ from tests.facebook.pages import (
     PSID,
     comment_payload,
     connect_page,
+    graph_calls,
     ingest,
     inject,
     messenger_payload,
@@ -24,23 +23,6 @@ from tests.facebook.pages import (
 @pytest.fixture
 def page(world, fake_graph):
     return connect_page(world)
-
-
-def graph_calls(fake_graph, method: str, suffix: str) -> list[dict]:
-    """The fake's recorded calls of one kind, with query and body merged and decoded."""
-    found = []
-    for call in fake_graph.calls():
-        if call["method"] != method or not call["path"].rstrip("/").endswith(suffix):
-            continue
-        params = {**(call.get("query") or {}), **(call.get("body") or {})}
-        for key, value in params.items():
-            if isinstance(value, list) and len(value) == 1:
-                value = value[0]
-            if isinstance(value, str) and value[:1] in "{[":
-                value = json.loads(value)
-            params[key] = value
-        found.append(params)
-    return found
 
 
 def send(conversation: Conversation, text: str, *, private: bool = False, by=None) -> Message:

@@ -1,57 +1,48 @@
 """Customers' media: copied while the platform's link works, served only to the team."""
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 
 import pytest
 
 from inbox import services
 from inbox.models import Message
 from tests.factories import ConversationFactory
+from tests.wsgi_server import serving
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
+# path -> (status, headers, body) of a platform CDN.
+CDN = {
+    "/photo.png": ("200 OK", [("Content-Type", "image/png")], PNG),
+    "/moved.png": ("302 Found", [("Location", "http://169.254.169.254/latest/meta-data")], b""),
+    "/flaky.png": ("503 Service Unavailable", [], b""),
+}
+
+
+@dataclass
+class Cdn:
+    url: str
+    calls: list[str]
+
+
 @pytest.fixture
 def cdn(settings, tmp_path):
-    """A platform CDN over real HTTP: /photo.png works, /expired.png is gone, /flaky fails."""
+    """A platform CDN over real HTTP: /photo.png works, /flaky.png fails, others are gone."""
     calls: list[str] = []
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-            calls.append(self.path)
-            if self.path == "/photo.png":
-                self.send_response(200)
-                self.send_header("Content-Type", "image/png")
-                self.send_header("Content-Length", str(len(PNG)))
-                self.end_headers()
-                self.wfile.write(PNG)
-            elif self.path == "/moved.png":
-                self.send_response(302)
-                self.send_header("Location", "http://169.254.169.254/latest/meta-data")
-                self.end_headers()
-            elif self.path == "/flaky.png":
-                self.send_response(503)
-                self.end_headers()
-            else:
-                self.send_response(404)
-                self.end_headers()
+    def app(environ: dict, start_response):  # noqa: ANN202 - WSGI's shape
+        calls.append(environ["PATH_INFO"])
+        status, headers, body = CDN.get(environ["PATH_INFO"], ("404 Not Found", [], b""))
+        start_response(status, [*headers, ("Content-Length", str(len(body)))])
+        return [body]
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    # The sandbox's own host is the one non-platform host media may come from.
-    settings.SANDBOX = True
-    settings.SOCIALCARE_SANDBOX_URL = url
-    settings.MEDIA_ROOT = tmp_path
-    server.calls = calls
-    server.url = url
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving(app) as url:
+        # The sandbox's own host is the one non-platform host media may come from.
+        settings.SANDBOX = True
+        settings.SOCIALCARE_SANDBOX_URL = url
+        settings.MEDIA_ROOT = tmp_path
+        yield Cdn(url=url, calls=calls)
 
 
 def message_with(world, *urls: str) -> Message:
