@@ -10,6 +10,7 @@ import json
 import logging
 import re
 import time
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -21,6 +22,8 @@ from django.utils.translation import gettext as _
 
 from inbox.http import int_or_none, json_object, retry_after_header
 
+from .graph_items import from_iso
+
 log = logging.getLogger(__name__)
 
 
@@ -29,7 +32,7 @@ class _RedactSecrets(logging.Filter):
     DEBUG: blank the secrets out before any handler sees them."""
 
     SECRETS = re.compile(
-        r"(?<![A-Za-z_])((?:access_token|client_secret|fb_exchange_token|input_token|code)=)"
+        r"(?<![A-Za-z_])((?:access_token|client_secret|fb_exchange_token|code)=)"
         r"[^&\s\"']+"
     )
 
@@ -203,21 +206,27 @@ class GraphClient:
         self, path: str, params: dict, since: datetime | None, max_pages: int
     ) -> list[dict]:
         found: list[dict] = []
+        for item in self._paged(path, params, max_pages=max_pages):
+            updated = _updated(item)
+            # Both edges list the most recently updated first: the rest is older.
+            if since and updated and updated < since:
+                break
+            found.append(item)
+        return found
+
+    def _paged(
+        self, path: str, params: dict, *, max_pages: int, token: str | None = None
+    ) -> Iterator[dict]:
+        """The rows of a Graph edge, page after page, read only as far as they are used."""
         for _page in range(max_pages):
-            answer = self._call("GET", path, params=params)
-            for item in answer.get("data", []):
-                updated = _graph_time(item.get("updated_time") or item.get("created_time"))
-                # Both edges list the most recently updated first: the rest is older.
-                if since and updated and updated < since:
-                    return found
-                found.append(item)
+            answer = self._call("GET", path, params=params, token=token)
+            yield from answer.get("data", [])
             next_url = answer.get("paging", {}).get("next")
             if not next_url:
-                break
+                return
             # Follow the next page on our own Graph URL, with our own token: the query
             # carries the cursor, and no token is ever sent where `next` points.
             params = {k: v for k, v in parse_qsl(urlsplit(next_url).query) if k != "access_token"}
-        return found
 
     # --- webhook subscription -------------------------------------------------------
 
@@ -244,42 +253,12 @@ class GraphClient:
 
     def pages(self, user_token: str) -> list[dict]:
         """The Pages the user manages, with their Page tokens and the user's tasks."""
-        found: list[dict] = []
-        params: dict = {"fields": PAGE_FIELDS, "limit": 100}
-        for _page in range(10):
-            answer = self._call("GET", "me/accounts", params=params, token=user_token)
-            found += answer.get("data", [])
-            next_url = answer.get("paging", {}).get("next")
-            if not next_url:
-                break
-            params = {k: v for k, v in parse_qsl(urlsplit(next_url).query) if k != "access_token"}
-        return found
+        params = {"fields": PAGE_FIELDS, "limit": 100}
+        return list(self._paged("me/accounts", params, max_pages=10, token=user_token))
 
     def permissions(self, user_token: str) -> list[dict]:
         """Each {"permission", "status": "granted"|"declined"}."""
         return self._call("GET", "me/permissions", token=user_token).get("data", [])
-
-    # --- media ----------------------------------------------------------------------
-
-    def download(self, url: str, *, max_bytes: int) -> tuple[bytes, str]:
-        """Fetch an attachment: no redirects (the caller checked the host), at most
-        `max_bytes`. Returns the content and its content type."""
-        if urlsplit(url).scheme not in {"http", "https"}:
-            raise GraphError(_("Only web (http or https) media links can be downloaded."))
-        try:
-            with self.session.get(
-                url, stream=True, allow_redirects=False, timeout=TIMEOUT
-            ) as response:
-                _check_download(response, max_bytes)
-                content = bytearray()
-                for chunk in response.iter_content(64 * 1024):
-                    content += chunk
-                    if len(content) > max_bytes:
-                        raise _too_large(max_bytes)
-                content_type = response.headers.get("Content-Type", "application/octet-stream")
-                return bytes(content), content_type
-        except requests.RequestException as exc:
-            raise _unreachable(exc) from None
 
     # --- plumbing -------------------------------------------------------------------
 
@@ -331,7 +310,8 @@ class GraphClient:
         answer = answer or {}
         error = _graph_error(response, answer, page_id=self.page_id, what=what)
         if paced and error.code in RATE_LIMIT_CODES:
-            _pause(self.page_id, error.retry_after or RATE_LIMIT_PAUSE)
+            # _graph_error gives every rate-limit error its retry_after.
+            _pause(self.page_id, error.retry_after)
         log.warning(
             "graph %s %s failed: HTTP %s code %s/%s fbtrace_id %s",
             method,
@@ -369,11 +349,10 @@ def _graph_error(
     subcode = int_or_none(body.get("error_subcode"))
     message = str(body.get("message", ""))
     rate_limited = code in RATE_LIMIT_CODES
-    retry_after = _retry_after(response, page_id) if rate_limited else None
-    if retry_after is None:
+    if rate_limited:
+        retry_after = _retry_after(response, page_id) or RATE_LIMIT_PAUSE
+    else:
         retry_after = retry_after_header(response)
-    if rate_limited and retry_after is None:
-        retry_after = RATE_LIMIT_PAUSE
     label = f"#{code}/{subcode}" if subcode else f"#{code}"
     if status >= 500:
         reason = _("Facebook had a server error (%(code)s): %(message)s") % {
@@ -416,32 +395,6 @@ def _unreachable(exc: requests.RequestException) -> GraphError:
         _("Facebook could not be reached (%(error)s).") % {"error": type(exc).__name__},
         retryable=True,
     )
-
-
-def _too_large(max_bytes: int) -> GraphError:
-    return GraphError(
-        _("The media file is larger than %(size)d bytes, so it was not downloaded.")
-        % {"size": max_bytes}
-    )
-
-
-def _check_download(response: requests.Response, max_bytes: int) -> None:
-    status = response.status_code
-    if 300 <= status < 400:
-        raise GraphError(
-            _("The media link redirected elsewhere (HTTP %(status)d); it was not followed.")
-            % {"status": status},
-            status=status,
-        )
-    if status >= 400:
-        raise GraphError(
-            _("The media link answered HTTP %(status)d; it may have expired.") % {"status": status},
-            status=status,
-            retryable=status >= 500,
-        )
-    length = int_or_none(response.headers.get("Content-Length"))
-    if length is not None and length > max_bytes:
-        raise _too_large(max_bytes)
 
 
 # --- pacing ------------------------------------------------------------------------
@@ -512,9 +465,10 @@ def _retry_after(response: requests.Response, page_id: str) -> float | None:
 # --- small parsers -----------------------------------------------------------------
 
 
-def _graph_time(value: Any) -> datetime | None:
-    """Graph writes times as "2026-07-29T10:00:00+0000"."""
+def _updated(item: dict) -> datetime | None:
+    """When a conversation or post last changed; None when the Graph did not say."""
+    value = item.get("updated_time") or item.get("created_time")
     try:
-        return datetime.fromisoformat(str(value))
+        return from_iso(value) if isinstance(value, str) else None
     except ValueError:
         return None

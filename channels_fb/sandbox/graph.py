@@ -260,12 +260,10 @@ class FakeGraph:
         if name == "record" and request.method == "POST":
             return _ok({"recorded": self._record(request.body)})
         if name == "faults" and request.method == "POST":
-            fault, count = request.body.get("fault"), _int(request.body.get("count"), 1)
-            if fault not in FAULTS:
-                return _Answer(
-                    400, json.dumps({"error": f"fault must be one of {sorted(FAULTS)}"}).encode()
-                )
-            self._faults.extend([fault] * count)
+            try:
+                self.fail(str(request.body.get("fault")), _int(request.body.get("count"), 1))
+            except ValueError as exc:
+                return _Answer(400, json.dumps({"error": str(exc)}).encode())
             return _ok({"pending": list(self._faults)})
         if name == "calls" and request.method == "GET":
             return _ok(self.calls())
@@ -275,10 +273,6 @@ class FakeGraph:
         return _Answer(404, b'{"error": "no such sandbox endpoint"}')
 
     def _media(self, name: str, request: _Request) -> _Answer:
-        if name == "moved.png":
-            # A CDN link that now redirects: the client must not follow it.
-            location = f"{request.base}/_sandbox/media/photo.png"
-            return _Answer(302, b"", "text/plain", {"Location": location})
         if name not in seed.MEDIA:
             return _Answer(404, b"not found", "text/plain")
         content, content_type = seed.MEDIA[name]
@@ -314,8 +308,6 @@ class FakeGraph:
             raise _error(400, 104, "An access token is required to request this resource.")
         if request.token in self.revoked:
             raise self._fault("invalid_token", request)
-        if parts == ["debug_token"] and method == "GET":
-            return self._debug_token(request)
         if parts == ["me", "accounts"] and method == "GET":
             return self._accounts(request)
         if parts == ["me", "permissions"] and method == "GET":
@@ -392,27 +384,6 @@ class FakeGraph:
         ]
         return _ok({"data": data})
 
-    def _debug_token(self, request: _Request) -> _Answer:
-        token = str(request.param("input_token") or "")
-        page_id = (
-            token.removeprefix(PAGE_TOKEN_PREFIX) if token.startswith(PAGE_TOKEN_PREFIX) else ""
-        )
-        data: dict[str, Any] = {
-            "app_id": self.app_id,
-            "type": "PAGE" if page_id else "USER",
-            "application": self.app_name,
-            "is_valid": bool(token) and token not in self.revoked,
-            "expires_at": 0,
-            "data_access_expires_at": int(self.clock()) + 90 * 86400,
-            "scopes": [p for p in seed.PERMISSIONS if p not in self.declined],
-        }
-        if page_id:
-            data["profile_id"] = page_id
-        if not data["is_valid"]:
-            _status, code, subcode, message = FAULTS["invalid_token"]
-            data["error"] = {"code": code, "subcode": subcode, "message": message}
-        return _ok({"data": data})
-
     # webhooks subscription --------------------------------------------------------------
 
     def _subscribed_apps(self, page_id: str, request: _Request) -> _Answer:
@@ -455,8 +426,6 @@ class FakeGraph:
 
     def _send(self, page_id: str, request: _Request) -> _Answer:
         recipient = _as_dict(request.param("recipient"))
-        if request.param("sender_action"):
-            return _ok({"recipient_id": str(recipient.get("id", ""))})
         message = _as_dict(request.param("message"))
         text = str(message.get("text", ""))
         if not recipient:

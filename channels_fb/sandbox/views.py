@@ -10,12 +10,12 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from channels_fb.connect import USABLE_TASKS
 from inbox.sandbox import serve_media, wsgi_passthrough
 
 from .graph import FakeGraph
 from .seed import MEDIA
 
-USABLE_TASKS = {"MESSAGING", "MODERATE", "MANAGE"}
 # One fake for the whole process: what the simulator records, the client reads back.
 GRAPH = FakeGraph()
 

@@ -10,13 +10,13 @@ import pytest
 import requests
 
 from channels_fb.client import SUBSCRIBED_FIELDS, GraphClient, GraphError
-from channels_fb.sandbox.seed import MEDIA
+from tests.facebook.pages import PAGE_ID, POST_ID, PSID, comment_payload, messenger_payload, ms_ago
 
-PAGE = "104857600123456"
+PAGE = PAGE_ID
 KAFE = "104857600654321"
 TOKEN = "EAAGpage-secret-token"
-DANA = "6290011122233344"
-POST = f"{PAGE}_998877665544332"
+DANA = PSID
+POST = POST_ID
 COMMENT = "998877665544332_1122334455667788"
 DAY = 86400
 
@@ -26,60 +26,11 @@ def client(fake_graph) -> GraphClient:
     return GraphClient(TOKEN, page_id=PAGE)
 
 
-def messenger_event(psid: str, mid: str, text: str, at: float, page: str = PAGE) -> dict:
-    ms = int(at * 1000)
-    return {
-        "object": "page",
-        "entry": [
-            {
-                "id": page,
-                "time": ms,
-                "messaging": [
-                    {
-                        "sender": {"id": psid},
-                        "recipient": {"id": page},
-                        "timestamp": ms,
-                        "message": {"mid": mid, "text": text},
-                    }
-                ],
-            }
-        ],
-    }
-
-
-def comment_event(
-    comment_id: str,
-    text: str,
-    at: float,
-    *,
-    parent_id: str = POST,
-    post_id: str = POST,
-    author: tuple[str, str] = ("7712003344556677", "Dana Kowalski"),
-) -> dict:
-    return {
-        "object": "page",
-        "entry": [
-            {
-                "id": PAGE,
-                "time": int(at),
-                "changes": [
-                    {
-                        "field": "feed",
-                        "value": {
-                            "from": {"id": author[0], "name": author[1]},
-                            "item": "comment",
-                            "verb": "add",
-                            "post_id": post_id,
-                            "comment_id": comment_id,
-                            "parent_id": parent_id,
-                            "message": text,
-                            "created_time": int(at),
-                        },
-                    }
-                ],
-            }
-        ],
-    }
+def comment_on(post_id: str, comment_id: str, text: str, created: int) -> dict:
+    """comment_payload's comment, on another post of the Page."""
+    payload = comment_payload(comment_id, text, parent_id=post_id, created=created)
+    payload["entry"][0]["changes"][0]["value"]["post_id"] = post_id
+    return payload
 
 
 def calls_to(fake_graph, method: str, suffix: str) -> list[dict]:
@@ -111,7 +62,7 @@ def test_it_sends_a_messenger_reply_and_gets_its_message_id(client, fake_graph):
 
 
 def test_after_24_hours_only_the_human_agent_tag_gets_through(client, fake_graph):
-    fake_graph.graph.record(messenger_event(DANA, "m_old", "Any news?", time.time() - 3 * DAY))
+    fake_graph.graph.record(messenger_payload("m_old", "Any news?", at_ms=ms_ago(days=3)))
 
     with pytest.raises(GraphError) as refused:
         client.send_message(recipient={"id": DANA}, message={"text": "Sorry!"})
@@ -127,7 +78,7 @@ def test_after_24_hours_only_the_human_agent_tag_gets_through(client, fake_graph
 
 
 def test_a_private_reply_reaches_the_commenter_once(client, fake_graph):
-    fake_graph.graph.record(comment_event(COMMENT, "Still waiting for my refund", time.time()))
+    fake_graph.graph.record(comment_payload(COMMENT, "Still waiting for my refund"))
 
     answer = client.send_message(
         recipient={"comment_id": COMMENT}, message={"text": "Can you DM me the order number?"}
@@ -144,9 +95,8 @@ def test_a_private_reply_reaches_the_commenter_once(client, fake_graph):
 
 
 def test_the_same_commenter_gets_the_same_psid_on_another_comment(client, fake_graph):
-    now = time.time()
-    fake_graph.graph.record(comment_event(f"{COMMENT}1", "First", now))
-    fake_graph.graph.record(comment_event(f"{COMMENT}2", "Second", now))
+    fake_graph.graph.record(comment_payload(f"{COMMENT}1", "First"))
+    fake_graph.graph.record(comment_payload(f"{COMMENT}2", "Second"))
 
     first = client.send_message(recipient={"comment_id": f"{COMMENT}1"}, message={"text": "a"})
     second = client.send_message(recipient={"comment_id": f"{COMMENT}2"}, message={"text": "b"})
@@ -155,7 +105,7 @@ def test_the_same_commenter_gets_the_same_psid_on_another_comment(client, fake_g
 
 
 def test_a_private_reply_is_refused_after_seven_days(client, fake_graph):
-    fake_graph.graph.record(comment_event(COMMENT, "Hello?", time.time() - 8 * DAY))
+    fake_graph.graph.record(comment_payload(COMMENT, "Hello?", created=int(time.time() - 8 * DAY)))
 
     with pytest.raises(GraphError) as refused:
         client.send_message(recipient={"comment_id": COMMENT}, message={"text": "Hi"})
@@ -182,7 +132,7 @@ def test_an_unknown_person_has_no_profile(client):
 
 
 def test_it_replies_under_a_comment_hides_likes_and_deletes_it(client, fake_graph):
-    fake_graph.graph.record(comment_event(COMMENT, "Where is my parcel?", time.time()))
+    fake_graph.graph.record(comment_payload(COMMENT, "Where is my parcel?"))
 
     reply_id = client.comment_reply(COMMENT, "It left the warehouse today.")
     client.set_hidden(COMMENT, True)
@@ -206,7 +156,7 @@ def test_it_replies_under_a_comment_hides_likes_and_deletes_it(client, fake_grap
 
 
 def test_a_post_reads_with_its_text_permalink_and_picture(client, fake_graph):
-    fake_graph.graph.record(comment_event(COMMENT, "Nice!", time.time()))
+    fake_graph.graph.record(comment_payload(COMMENT, "Nice!"))
 
     post = client.get_object(POST, "message,permalink_url,full_picture,created_time")
 
@@ -228,10 +178,11 @@ def test_a_reply_to_a_review_goes_under_the_review(client, fake_graph):
 
 
 def test_conversations_follow_the_pages_and_stop_at_since(client, fake_graph):
-    now = time.time()
     for n in range(30):
         psid = f"62900111222{n:05d}"
-        fake_graph.graph.record(messenger_event(psid, f"m_{n}", f"Hello {n}", now - n * 3600))
+        fake_graph.graph.record(
+            messenger_payload(f"m_{n}", f"Hello {n}", psid=psid, at_ms=ms_ago(hours=n))
+        )
 
     everything = client.conversations()
     pages_read = len(calls_to(fake_graph, "GET", f"/{PAGE}/conversations"))
@@ -246,7 +197,9 @@ def test_conversations_since_a_time_read_only_what_is_newer(client, fake_graph):
     now = time.time()
     for n in range(30):
         psid = f"62900111222{n:05d}"
-        fake_graph.graph.record(messenger_event(psid, f"m_{n}", f"Hello {n}", now - n * 3600))
+        fake_graph.graph.record(
+            messenger_payload(f"m_{n}", f"Hello {n}", psid=psid, at_ms=ms_ago(hours=n))
+        )
 
     recent = client.conversations(since=datetime.fromtimestamp(now - 4.5 * 3600, UTC))
     first_page_only = client.conversations(max_pages=1)
@@ -258,10 +211,12 @@ def test_conversations_since_a_time_read_only_what_is_newer(client, fake_graph):
 
 def test_the_feed_nests_replies_under_their_comment(client, fake_graph):
     now = time.time()
-    fake_graph.graph.record(comment_event(COMMENT, "Still waiting for my refund", now - 60))
+    fake_graph.graph.record(
+        comment_payload(COMMENT, "Still waiting for my refund", created=int(now - 60))
+    )
     reply = "998877665544332_1122334455669999"
     fake_graph.graph.record(
-        comment_event(reply, "Same here", now, parent_id=COMMENT, author=("77120055", "Лёша"))
+        comment_payload(reply, "Same here", parent_id=COMMENT, sender=("77120055", "Лёша"))
     )
 
     [post] = client.feed()
@@ -279,10 +234,8 @@ def test_the_feed_nests_replies_under_their_comment(client, fake_graph):
 def test_the_feed_leaves_out_posts_untouched_since(client, fake_graph):
     now = time.time()
     old_post, old_comment = f"{PAGE}_111", "111_1"
-    fake_graph.graph.record(
-        comment_event(old_comment, "Old", now - 5 * DAY, post_id=old_post, parent_id=old_post)
-    )
-    fake_graph.graph.record(comment_event(COMMENT, "New", now))
+    fake_graph.graph.record(comment_on(old_post, old_comment, "Old", int(now - 5 * DAY)))
+    fake_graph.graph.record(comment_payload(COMMENT, "New", created=int(now)))
 
     posts = client.feed(since=datetime.fromtimestamp(now - DAY, UTC))
 
@@ -520,51 +473,13 @@ def test_faults_can_be_injected_over_http(client, fake_graph):
     assert outcomes == ["retry", "retry", "ok"]
 
 
-# --- media --------------------------------------------------------------------------------
-
-
-def test_it_downloads_media(client, fake_graph):
-    content, content_type = client.download(
-        f"{fake_graph.url}/_sandbox/media/photo.png", max_bytes=1_000_000
-    )
-
-    assert content == MEDIA["photo.png"][0]
-    assert content_type == "image/png"
-
-
-def test_it_refuses_media_over_the_byte_cap(client, fake_graph):
-    with pytest.raises(GraphError) as too_big:
-        client.download(f"{fake_graph.url}/_sandbox/media/invoice.pdf", max_bytes=100)
-
-    assert not too_big.value.retryable
-    assert "100 bytes" in too_big.value.reason
-
-
-def test_it_does_not_follow_a_media_redirect(client, fake_graph):
-    with pytest.raises(GraphError) as redirected:
-        client.download(f"{fake_graph.url}/_sandbox/media/moved.png", max_bytes=1_000_000)
-
-    assert redirected.value.status == 302
-    assert not redirected.value.retryable
-
-
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.com/a.png", "/relative.png"])
-def test_it_refuses_links_that_are_not_web_links(client, url):
-    with pytest.raises(GraphError):
-        client.download(url, max_bytes=1000)
-
-
-def test_an_expired_media_link_is_a_permanent_error(client, fake_graph):
-    with pytest.raises(GraphError) as expired:
-        client.download(f"{fake_graph.url}/_sandbox/media/expired.png", max_bytes=1000)
-
-    assert expired.value.status == 404 and not expired.value.retryable
-
-
 def test_the_graph_url_is_read_at_call_time(client, fake_graph, settings):
+    settings.FACEBOOK_GRAPH_URL = f"http://127.0.0.1:{closed_port()}"
+    with pytest.raises(GraphError):
+        client.like(COMMENT)
+    settings.FACEBOOK_GRAPH_URL = fake_graph.url
     settings.FACEBOOK_GRAPH_VERSION = "v25.0"
 
     client.like(COMMENT)
 
     assert calls_to(fake_graph, "POST", f"/v25.0/{COMMENT}/likes")
-    assert fake_graph.url == settings.FACEBOOK_GRAPH_URL
