@@ -9,7 +9,7 @@ payload key they carry; `changes[]` on their field, then on the feed item.
 """
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,8 +25,8 @@ from inbox.items import (
     Reaction,
     Skipped,
 )
+from inbox.parsing import EPOCH, from_ms, required
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # The keys every messaging event has; the one other key says what the event is.
 ENVELOPE_KEYS = ("sender", "recipient", "timestamp")
 # Feed and ratings verbs that change something we already hold.
@@ -88,22 +88,9 @@ def guarded(
 # --- shared readers ---------------------------------------------------------------------
 
 
-def from_ms(value: Any) -> datetime:
-    """Messenger timestamps and watermarks: milliseconds since the epoch."""
-    return EPOCH + timedelta(milliseconds=int(value))
-
-
 def from_seconds(value: Any) -> datetime:
     """changes[] `created_time`: seconds since the epoch."""
     return EPOCH + timedelta(seconds=int(value))
-
-
-def required(obj: dict, key: str) -> str:
-    """A non-empty id-like field, as a string."""
-    value = obj.get(key)
-    if value is None or value == "":
-        raise ValueError(f"no {key!r}")
-    return str(value)
 
 
 def _party(event: dict, key: str) -> str:

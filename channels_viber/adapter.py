@@ -81,7 +81,7 @@ class ViberAdapter(ChannelAdapter):
     MAX_BUTTONS = 12
     # The fake Viber's first bot (channels_viber/sandbox/seed.py), for the demo.
     sandbox_credentials = {"auth_token": "sandbox-viber-token-acme"}
-    media_hosts = ("viber.com", "cdn.viber.com")
+    media_hosts = ("viber.com",)
 
     # --- inbound ------------------------------------------------------------------------
 

@@ -35,8 +35,6 @@ TOKEN_INVALID = {2, 8}
 UNSUBSCRIBED = {5, 6}
 # Viber publishes no wait for status 12 ("exponential backoff, minutes"): start at this.
 RATE_LIMIT_PAUSE = 60.0
-# get_user_details is allowed twice per user per 12 hours (viber.md §1.3).
-USER_DETAILS_PAUSE = 12 * 3600.0
 
 # viber.md §5: every documented status; a status outside it is Viber's "General error",
 # which is worth a limited retry.
@@ -115,21 +113,6 @@ class ViberError(Exception):
         self.retryable = retryable
         self.retry_after = retry_after
 
-    def __reduce__(self) -> tuple:
-        # Celery pickles the exception it retries on; keyword-only fields need this.
-        fields = {
-            "status": self.status,
-            "status_message": self.status_message,
-            "http_status": self.http_status,
-            "retryable": self.retryable,
-            "retry_after": self.retry_after,
-        }
-        return (_rebuild, (self.reason, fields))
-
-
-def _rebuild(reason: str, fields: dict) -> ViberError:
-    return ViberError(reason, **fields)
-
 
 class ViberClient:
     """One bot's view of the Viber REST Bot API."""
@@ -180,7 +163,7 @@ class ViberClient:
             status = int_or_none(answer.get("status")) if answer is not None else None
             if response.ok and status == 0:
                 return answer
-            error = _error(response, answer, status, method=method, what=what)
+            error = _error(response, answer, status, what=what)
         log.warning(
             "viber %s failed: HTTP %s status %s %s",
             method,
@@ -199,7 +182,6 @@ def _error(
     answer: dict | None,
     status: int | None,
     *,
-    method: str,
     what: str,
 ) -> ViberError:
     http_status = response.status_code
@@ -217,8 +199,7 @@ def _error(
     known = status in STATUS_NAMES
     retry_after = None
     if status == TOO_MANY_REQUESTS:
-        pause = USER_DETAILS_PAUSE if method == "get_user_details" else RATE_LIMIT_PAUSE
-        retry_after = max(pause, retry_after_header(response) or 0)
+        retry_after = max(RATE_LIMIT_PAUSE, retry_after_header(response) or 0)
     return ViberError(
         _reason(what, status, status_message),
         status=status,

@@ -7,7 +7,6 @@ and callbacks nothing handles become a Skipped with a reason.
 """
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from inbox.items import (
@@ -19,8 +18,8 @@ from inbox.items import (
     Skipped,
     SubscriptionChange,
 )
+from inbox.parsing import from_ms, required
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Viber's message types that carry a file at `media`, and what the inbox calls them.
 MEDIA_TYPES = {"picture": "image", "video": "video", "file": "file"}
 
@@ -52,19 +51,6 @@ def conversation_started_user(payload: Any) -> dict | None:
 
 
 # --- shared readers ---------------------------------------------------------------------
-
-
-def from_ms(value: Any) -> datetime:
-    """Callback timestamps: milliseconds since the epoch."""
-    return EPOCH + timedelta(milliseconds=int(value))
-
-
-def required(obj: dict, key: str) -> str:
-    """A non-empty id-like field, as a string (message tokens are 64-bit integers)."""
-    value = obj.get(key)
-    if value is None or value == "":
-        raise ValueError(f"no {key!r}")
-    return str(value)
 
 
 def person(user: Any, *, subscribed: bool | None = None) -> Person:

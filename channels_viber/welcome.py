@@ -5,9 +5,7 @@ Computed inside the webhook request from the account's options alone: no HTTP, n
 
 from typing import Any
 
-# Viber's limits on the sender name and on a text message.
-SENDER_NAME_MAX = 28
-TEXT_MAX = 7000
+from .adapter import SENDER_NAME_MAX, ViberAdapter
 
 
 class _KeepUnknown(dict):
@@ -28,7 +26,7 @@ def welcome_for(account: Any, user: dict) -> dict | None:
     return {
         "sender": {"name": account.name[:SENDER_NAME_MAX]},
         "type": "text",
-        "text": text[:TEXT_MAX],
+        "text": text[: ViberAdapter.capabilities.max_text_length],
         "tracking_data": "welcome",
     }
 
@@ -36,8 +34,6 @@ def welcome_for(account: Any, user: dict) -> dict | None:
 def _template(translations: Any, language: Any) -> str:
     """The text for `language` ("en-GB" takes "en-gb", then "en", then another "en-.."),
     else the default ""."""
-    if isinstance(translations, str):
-        return translations
     if not isinstance(translations, dict):
         return ""
     texts = {str(key).lower(): value for key, value in translations.items() if value}

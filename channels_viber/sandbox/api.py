@@ -18,7 +18,6 @@ as the fault of that name.
 """
 
 import hashlib
-import hmac
 import itertools
 import json
 import threading
@@ -31,6 +30,8 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 from wsgiref.util import application_uri
+
+from inbox.signing import hmac_sha256_hex
 
 from . import seed
 
@@ -112,11 +113,6 @@ class _Body:
 
 def _ok(value: Any) -> _Answer:
     return _Answer(200, json.dumps(value, ensure_ascii=False).encode())
-
-
-def signature(token: str, body: bytes) -> str:
-    """X-Viber-Content-Signature: hex HMAC-SHA256 of the raw body keyed with the token."""
-    return hmac.new(token.encode(), body, hashlib.sha256).hexdigest()
 
 
 class FakeViber:
@@ -383,7 +379,8 @@ class FakeViber:
             method="POST",
             headers={
                 "Content-Type": "application/json",
-                "X-Viber-Content-Signature": signature(token, body),
+                # viber.md §3: hex HMAC-SHA256 of the raw body, keyed with the bot token.
+                "X-Viber-Content-Signature": hmac_sha256_hex(token, body),
             },
         )
         try:

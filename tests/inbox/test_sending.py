@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from inbox import services
+from inbox.items import Attachment
 from inbox.models import Activity, ChannelAccount, Conversation, Message
 from tests.factories import ConversationFactory, MessageFactory
 
@@ -263,3 +264,14 @@ def test_a_public_reply_threads_under_the_newest_customer_comment(
     assert message.public
     assert fake_platform.requests[0]["parent"] == "c-2"
     assert fake_platform.requests[0]["public"] is True
+
+
+def test_channels_without_media_replies_refuse_them(world):
+    conversation = ConversationFactory(account=world.acme, team=world.support)
+    with pytest.raises(services.ReplyRefused, match="media"):
+        services.reply_create(
+            conversation=conversation,
+            author=None,
+            text="see",
+            attachments=[Attachment("image", "https://files.example.com/a.png")],
+        )

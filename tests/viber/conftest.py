@@ -19,13 +19,10 @@ class RunningViber(RunningFake):
 
 @pytest.fixture
 def fake_viber(settings) -> Iterator[RunningViber]:
-    # Whatever the Viber code keeps in the cache (welcome templates, pauses) starts empty.
-    cache.clear()
     app = FakeViber()
     with serving(app) as url:
         settings.VIBER_API_URL = url
         yield RunningViber(url=url, app=app)
-    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,11 +1,13 @@
-"""Helpers the Viber tests share: fixtures, Viber's signature, posting a callback."""
+"""Helpers the Viber tests share: fixtures, Viber's signature, a connected bot, posting a
+callback."""
 
-import hashlib
-import hmac
 import json
 from pathlib import Path
 
 from django.urls import reverse
+
+from inbox.models import ChannelAccount, Team
+from tests.helpers import sign
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -21,7 +23,24 @@ def fixture_names() -> list[str]:
 def viber_sign(body: bytes, token: str) -> str:
     """X-Viber-Content-Signature: lowercase hex HMAC-SHA256 of the raw body, keyed with the
     bot's auth token (no prefix)."""
-    return hmac.new(token.encode(), body, hashlib.sha256).hexdigest()
+    return sign(body, token)
+
+
+def connect_bot(
+    world,
+    *,
+    token: str = "sandbox-viber-token-acme",
+    external_id: str = "pa:5840000000000000001",
+    name: str = "Acme Support",
+    team: Team | None = None,
+) -> ChannelAccount:
+    """A connected Viber bot worked by `team` (Support unless told); by default the fake
+    Viber's Acme bot."""
+    account = ChannelAccount.objects.create(
+        kind="viber", external_id=external_id, name=name, credentials={"auth_token": token}
+    )
+    account.teams.add(team or world.support)
+    return account
 
 
 def viber_bytes(payload: dict) -> bytes:

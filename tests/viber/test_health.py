@@ -1,22 +1,17 @@
 """The periodic check keeps each bot's single webhook pointing at us."""
 
-import requests
-
 from channels_viber.adapter import webhook_url
 from channels_viber.client import EVENT_TYPES, ViberClient
 from channels_viber.tasks import poll_viber_webhooks
 from inbox.models import ChannelAccount
+from tests.viber.helpers import connect_bot
 
 TOKEN = "sandbox-viber-token-kafe"
 
 
 def connect(world) -> ChannelAccount:
-    return ChannelAccount.objects.create(
-        kind="viber",
-        external_id="pa:5840000000000000002",
-        name="Kafe Helios",
-        credentials={"auth_token": TOKEN},
-    )
+    """The fake's Kafe Helios bot."""
+    return connect_bot(world, token=TOKEN, external_id="pa:5840000000000000002", name="Kafe Helios")
 
 
 def test_a_webhook_taken_by_another_system_is_taken_back_and_admins_are_told(world, fake_viber):
@@ -34,9 +29,7 @@ def test_a_webhook_taken_by_another_system_is_taken_back_and_admins_are_told(wor
 
 def test_a_token_viber_refuses_asks_for_a_reconnect(world, fake_viber):
     bot = connect(world)
-    requests.post(
-        f"{fake_viber.url}/_sandbox/faults", json={"fault": "invalid_token", "count": 1}, timeout=5
-    ).raise_for_status()
+    fake_viber.app.fail("invalid_token")
 
     assert poll_viber_webhooks.delay().get() == {"broken": 1}
 

@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from channels_viber.welcome import welcome_for
 from inbox import services
 from inbox.models import ChannelAccount, Conversation, Message, WebhookEvent
 from inbox.services import ReplyRefused
 from tests.viber.helpers import (
+    connect_bot,
     fixture,
     post_callback,
     viber_bytes,
@@ -42,26 +42,18 @@ def no_viber(settings):
 
 @pytest.fixture
 def bot(world):
-    account = ChannelAccount.objects.create(
-        kind="viber",
-        external_id="pa:5840000000000000001",
-        name="Acme Support",
-        credentials={"auth_token": "test-viber-token"},
-    )
-    account.teams.add(world.support)
-    return account
+    return connect_bot(world, token="test-viber-token")
 
 
 @pytest.fixture
 def kafe(world):
-    account = ChannelAccount.objects.create(
-        kind="viber",
+    return connect_bot(
+        world,
+        token="test-viber-token-kafe",
         external_id="pa:5840000000000000002",
         name="Kafe Helios",
-        credentials={"auth_token": "test-viber-token-kafe"},
+        team=world.sales,
     )
-    account.teams.add(world.sales)
-    return account
 
 
 def ms(value: int) -> datetime:
@@ -353,63 +345,3 @@ def test_a_forged_conversation_started_gets_no_welcome(client, bot):
     assert response.status_code == 403
     assert b"Acme" not in response.content
     assert not WebhookEvent.objects.exists()
-
-
-class Bot:
-    """What welcome_for reads of an account."""
-
-    def __init__(self, welcome, name: str = "Acme Support") -> None:
-        self.options = {"welcome": welcome}
-        self.name = name
-
-
-@pytest.mark.parametrize(
-    ("language", "expected"),
-    [
-        ("ru", "Здравствуйте, Ирина!"),
-        ("en-GB", "Hello Ирина!"),
-        ("pt-BR", "Olá Ирина!"),
-        ("pt", "Olá Ирина!"),
-        ("el", "Hi Ирина!"),
-        (None, "Hi Ирина!"),
-    ],
-)
-def test_the_welcome_takes_the_users_language_then_its_base_then_the_default(language, expected):
-    bot = Bot(
-        {
-            "": "Hi {customer_name}!",
-            "ru": "Здравствуйте, {customer_name}!",
-            "en": "Hello {customer_name}!",
-            "pt-BR": "Olá {customer_name}!",
-        }
-    )
-
-    welcome = welcome_for(bot, {"name": "Ирина", "language": language})
-
-    assert welcome["text"] == expected
-
-
-@pytest.mark.parametrize(
-    ("template", "expected"),
-    [
-        ("Hi {customer_name}, {bot_name} {unknown} here", "Hi , Bot {unknown} here"),
-        ("{ {customer_name} {0} {bot_name.upper}", "{  {0} {bot_name.upper}"),
-        ("100% {bot_name}}", "100% Bot}"),
-    ],
-)
-def test_welcome_placeholders_never_raise(template, expected):
-    assert welcome_for(Bot({"": template}, name="Bot"), {})["text"] == expected
-
-
-def test_a_customer_name_with_braces_stays_text_and_the_sender_name_fits_viber():
-    bot = Bot({"": "{customer_name} / {bot_name}"}, name="Acme Support for Every Customer Ltd")
-
-    welcome = welcome_for(bot, {"name": "{bot_name} {0}"})
-
-    assert welcome["text"] == "{bot_name} {0} / Acme Support for Every Customer Ltd"
-    assert welcome["sender"] == {"name": "Acme Support for Every Custo"}
-
-
-@pytest.mark.parametrize("welcome", [None, {}, {"": ""}, {"ru": "Привет"}, {"": "   "}])
-def test_there_is_no_welcome_without_a_text_for_the_user(welcome):
-    assert welcome_for(Bot(welcome), {"name": "Nikos", "language": "el"}) is None
