@@ -6,14 +6,12 @@ tokens, and keeps them (encrypted) in the session until the admin chooses which 
 connect. Page tokens from a long-lived user token do not expire (meta.md 9.4).
 """
 
-import json
 import logging
 import secrets
 from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from cryptography.fernet import InvalidToken
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -26,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from inbox import services
-from inbox.fields import fernet
+from inbox.fields import seal, unseal
 from inbox.models import ChannelAccount
 from inbox.services.account_settings import account_avatar_set
 from inbox.views.settings import TeamsField, admin_required
@@ -51,6 +49,8 @@ SCOPES = (
 USABLE_TASKS = {"MESSAGING", "MODERATE", "MANAGE"}
 BAD_INPUT = 400
 BAD_GATEWAY = 502
+# How long the listed Pages wait in the session for the admin to choose (seconds).
+CHOOSE_WITHIN = 15 * 60
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,8 @@ def callback(request: HttpRequest) -> HttpResponse:
     # One use per state: reloading the callback URL starts over rather than exchanging twice.
     request.session[SESSION_KEY] = {
         "account": pending.get("account"),
-        "pages": _seal([asdict(p) for p in pages]),
+        # Page tokens never sit in the session store in the clear.
+        "pages": seal([asdict(p) for p in pages]),
         "not_granted": not_granted,
     }
     chosen = _preselected(pages, pending.get("account"))
@@ -191,15 +192,17 @@ def _page(raw: Any) -> FacebookPage | None:
 
 
 def _connect_chosen(request: HttpRequest, pending: dict) -> HttpResponse:
-    pages = _unseal(pending.get("pages", ""))
+    pages = _pages_unsealed(pending.get("pages", ""))
     if pages is None:
         return _expired(request)
     form = ChoosePagesForm(request.POST, pages=pages)
     if not form.is_valid():
         return _choose(request, form, pages, pending.get("not_granted", []), status=BAD_INPUT)
-    chosen = set(form.cleaned_data["pages"])
+    ticked = set(form.cleaned_data["pages"])
+    chosen = [page for page in pages if page.id in ticked]
     teams = list(form.cleaned_data["teams"])
-    results = [_connect_page(page, teams) for page in pages if page.id in chosen]
+    known = pages_by_page_id(page.id for page in chosen)
+    results = [_connect_page(page, teams, reconnecting=page.id in known) for page in chosen]
     request.session.pop(SESSION_KEY, None)
     return _result(request, title=_("Connecting Facebook Pages"), results=results)
 
@@ -213,8 +216,8 @@ class PageResult:
     account: ChannelAccount | None = None
 
 
-def _connect_page(page: FacebookPage, teams: list) -> PageResult:
-    outcome = "reconnected" if page.id in pages_by_page_id([page.id]) else "connected"
+def _connect_page(page: FacebookPage, teams: list, *, reconnecting: bool) -> PageResult:
+    outcome = "reconnected" if reconnecting else "connected"
     try:
         account = services.account_connect(
             kind=KIND,
@@ -300,17 +303,10 @@ def _preselected(pages: list[FacebookPage], account_pk: int | None) -> list[str]
     return [p.id for p in pages if p.id == account.external_id and p.usable]
 
 
-def _seal(value: Any) -> str:
-    # Page tokens never sit in the session store in the clear.
-    return fernet().encrypt(json.dumps(value).encode()).decode()
-
-
-def _unseal(token: str) -> list[FacebookPage] | None:
-    if not token:
-        return None
-    try:
-        rows = json.loads(fernet().decrypt(token.encode()))
-    except (InvalidToken, ValueError):
+def _pages_unsealed(token: str) -> list[FacebookPage] | None:
+    """The Pages listed at login; None once they waited too long or were already used."""
+    rows = unseal(token, ttl=CHOOSE_WITHIN)
+    if not isinstance(rows, list):
         return None
     return [
         FacebookPage(

@@ -25,10 +25,10 @@ import requests
 from django.conf import settings
 from django.utils import timezone
 
+from inbox.selectors.channels import accounts_active, replies_sent_since
 from inbox.signing import hmac_sha256_hex
-from inbox.simulation import post_or_log, wait_for_server
+from inbox.simulation import post_or_log
 
-from .selectors import pages_active, replies_sent_since
 from .simulator_content import LANGUAGES, REACTIONS, Content
 
 log = logging.getLogger(__name__)
@@ -567,13 +567,15 @@ def pages_connected() -> list[Page]:
     """The active Facebook accounts; reviews only where the account has not turned them off."""
     return [
         Page(page_id=a.external_id, name=a.name, reviews=a.options.get("reviews") is not False)
-        for a in pages_active()
+        for a in accounts_active(kind=KIND)
     ]
 
 
 def messages_sent_recently(*, now: datetime) -> list[SentMessage]:
     """Our recent Messenger replies (customers' phones report them delivered and read)."""
-    return [SentMessage(*row) for row in replies_sent_since(now - RECEIPTS_LOOKBACK)]
+    return [
+        SentMessage(*row) for row in replies_sent_since(kind=KIND, since=now - RECEIPTS_LOOKBACK)
+    ]
 
 
 # --- HTTP ---------------------------------------------------------------------------------------
@@ -604,9 +606,6 @@ class Simulator:
     @property
     def webhook_url(self) -> str:
         return f"{self.base_url}/webhooks/facebook/"
-
-    def wait_for_server(self, *, timeout: float) -> bool:
-        return wait_for_server(self.session, self.base_url, timeout=timeout)
 
     def run_batch(self, *, burst: int) -> BatchReport:
         now = timezone.now()

@@ -7,12 +7,10 @@ warns when that webhook serves another system: connecting takes the bot's traffi
 it. The token waits between the steps in the session, encrypted.
 """
 
-import json
 import logging
 from typing import Any
 from urllib.parse import urlsplit
 
-from cryptography.fernet import InvalidToken
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -24,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from inbox import services
-from inbox.fields import fernet
+from inbox.fields import seal, unseal
 from inbox.models import ChannelAccount
 from inbox.selectors.settings import account_get
 from inbox.services.account_settings import account_avatar_set
@@ -37,6 +35,8 @@ log = logging.getLogger(__name__)
 KIND = "viber"
 SESSION_KEY = "viber_connect"
 BAD_INPUT = 400
+# How long a pasted token waits in the session for the admin to confirm (seconds).
+CONFIRM_WITHIN = 15 * 60
 # get_account_info's answer as the confirm step shows it (viber.md §1.2).
 BOT_FIELDS = ("id", "name", "uri", "icon", "subscribers_count", "webhook")
 
@@ -84,7 +84,8 @@ def connect(request: HttpRequest) -> HttpResponse:
         form.add_error("auth_token", _("Viber did not say which bot this token belongs to."))
         return _token_step(request, form, reconnecting, status=BAD_INPUT)
     request.session[SESSION_KEY] = {
-        "pending": _seal({"auth_token": token, "bot": _bot(info)}),
+        # The bot token never sits in the session store in the clear.
+        "pending": seal({"auth_token": token, "bot": _bot(info)}),
         "account": reconnecting.pk if reconnecting else None,
     }
     return HttpResponseRedirect(reverse("viber_connect:confirm"))
@@ -95,7 +96,7 @@ def connect(request: HttpRequest) -> HttpResponse:
 def confirm(request: HttpRequest) -> HttpResponse:
     """Step 2: this is the bot; connect it (and take its webhook)."""
     state = request.session.get(SESSION_KEY) or {}
-    pending = _unseal(state.get("pending", ""))
+    pending = _pending_unsealed(state.get("pending", ""))
     if pending is None:
         return _expired(request)
     bot = pending["bot"]
@@ -223,18 +224,9 @@ def _start_url(reconnecting: ChannelAccount | None) -> str:
     return f"{url}?account={reconnecting.pk}" if reconnecting else url
 
 
-def _seal(value: dict) -> str:
-    # The bot token never sits in the session store in the clear.
-    return fernet().encrypt(json.dumps(value).encode()).decode()
-
-
-def _unseal(token: str) -> dict | None:
-    if not token:
-        return None
-    try:
-        value = json.loads(fernet().decrypt(token.encode()))
-    except (InvalidToken, ValueError):
-        return None
+def _pending_unsealed(token: str) -> dict | None:
+    """The pasted token and its bot; None once it waited too long or was already used."""
+    value = unseal(token, ttl=CONFIRM_WITHIN)
     if not isinstance(value, dict) or not value.get("auth_token") or "bot" not in value:
         return None
     return value

@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 
 from inbox import services
 from inbox.models import ChannelAccount
+from inbox.selectors.channels import accounts_active
 
 from .adapter import webhook_url
 from .client import EVENT_TYPES, ViberClient, ViberError
-from .selectors import bots_active
 
 log = logging.getLogger(__name__)
+
+KIND = "viber"
 
 
 def viber_webhook_check(*, account: ChannelAccount) -> str:
@@ -42,13 +44,13 @@ def viber_webhook_check(*, account: ChannelAccount) -> str:
         if current
         else _("Viber had no webhook for this bot; socialcare registered its own again.")
     )
-    ChannelAccount.objects.filter(pk=account.pk).update(status_reason=reason)
+    services.account_status_note(account=account, reason=reason)
     return "restored"
 
 
 def viber_webhooks_check() -> dict[str, int]:
     outcomes: dict[str, int] = {}
-    for account in bots_active():
+    for account in accounts_active(kind=KIND):
         outcome = viber_webhook_check(account=account)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     return outcomes

@@ -26,14 +26,15 @@ import requests
 from django.conf import settings
 from django.utils import timezone
 
+from inbox.selectors.channels import accounts_active, replies_sent_since
 from inbox.signing import hmac_sha256_hex
-from inbox.simulation import post_or_log, wait_for_server
+from inbox.simulation import post_or_log
 
-from .selectors import bots_active, replies_sent_since
 from .simulator_content import CONTEXTS, LANGUAGES, STICKER_IDS, Content
 
 log = logging.getLogger(__name__)
 
+KIND = "viber"
 MEDIA_PATH = "/sandbox/viber/media/"
 # Receipts only for replies sent this recently: the demo's older history stays as it is.
 RECEIPTS_LOOKBACK = timedelta(hours=1)
@@ -457,14 +458,16 @@ def bots_connected() -> list[Bot]:
     """The active Viber accounts with a token to sign with."""
     return [
         Bot(pk=a.pk, bot_id=a.external_id, name=a.name, auth_token=token)
-        for a in bots_active()
+        for a in accounts_active(kind=KIND)
         if (token := (a.credentials or {}).get("auth_token"))
     ]
 
 
 def messages_sent_recently(*, now: datetime) -> list[SentMessage]:
     """Our recent Viber replies (customers' phones report them delivered and seen)."""
-    return [SentMessage(*row) for row in replies_sent_since(now - RECEIPTS_LOOKBACK)]
+    return [
+        SentMessage(*row) for row in replies_sent_since(kind=KIND, since=now - RECEIPTS_LOOKBACK)
+    ]
 
 
 # --- HTTP ---------------------------------------------------------------------------------------
@@ -488,9 +491,6 @@ class Simulator:
 
     def webhook_url(self, bot: Bot) -> str:
         return f"{self.base_url}/webhooks/viber/{bot.pk}/"
-
-    def wait_for_server(self, *, timeout: float) -> bool:
-        return wait_for_server(self.session, self.base_url, timeout=timeout)
 
     def run_batch(self, *, burst: int) -> BatchReport:
         now = timezone.now()

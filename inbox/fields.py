@@ -25,6 +25,23 @@ def fernet() -> MultiFernet:
     return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS))
 
 
+def seal(value: Any) -> str:
+    """A JSON value as a Fernet token, for secrets that wait somewhere in the clear
+    (a session) between two steps of a flow."""
+    return fernet().encrypt(json.dumps(value, sort_keys=True).encode()).decode()
+
+
+def unseal(token: str, *, ttl: int) -> Any:
+    """What `seal` sealed; None when the token is empty, forged, or older than `ttl`
+    seconds, so a flow left waiting starts over."""
+    if not token:
+        return None
+    try:
+        return json.loads(fernet().decrypt(token.encode(), ttl=ttl))
+    except (InvalidToken, ValueError):
+        return None
+
+
 class EncryptedJSONField(models.TextField):
     """A JSON object stored as a Fernet token: readable only with FIELD_ENCRYPTION_KEY.
 
@@ -48,4 +65,4 @@ class EncryptedJSONField(models.TextField):
     def get_prep_value(self, value: Any) -> str | None:
         if value is None:
             return None
-        return fernet().encrypt(json.dumps(value, sort_keys=True).encode()).decode()
+        return seal(value)

@@ -27,6 +27,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from inbox.adapters import Outbound, PermanentSendError, RetryableSendError, SendResult
+from inbox.http import json_object, retry_after_header
 
 
 @csrf_exempt
@@ -66,14 +67,15 @@ def sandbox_send(kind: str, outbound: Outbound) -> SendResult:
             _("The platform could not be reached: %(e)s") % {"e": exc}
         ) from exc
     if response.status_code == 429:
-        retry_after = float(response.headers.get("Retry-After", "30"))
+        retry_after = retry_after_header(response) or 30
         raise RetryableSendError(_("Rate limited by the platform."), retry_after=retry_after)
     if response.status_code >= 500:
         raise RetryableSendError(
             _("The platform had a server error (%(code)d).") % {"code": response.status_code}
         )
     if response.status_code >= 400:
-        raise PermanentSendError(response.json().get("error", str(response.status_code)))
+        answer = json_object(response) or {}
+        raise PermanentSendError(str(answer.get("error") or response.status_code))
     return SendResult(external_id=response.json()["id"])
 
 

@@ -2,8 +2,9 @@
 
 A channel's `manage.py simulate_<channel>` subclasses `SimulatorCommand`, giving its help
 text, platform name, default interval and simulator class, and saying in one line what a
-batch did. The simulators themselves use `wait_for_server` and `post_or_log`. Nothing
-here knows a platform's payloads: those stay in each channel's simulator.
+batch did; the command waits for the server over the simulator's session. The simulators
+post with `post_or_log`. Nothing here knows a platform's payloads: those stay in each
+channel's simulator.
 """
 
 import logging
@@ -22,8 +23,7 @@ from django.utils.translation import gettext as _
 
 class Simulator(Protocol):
     base_url: str  # this server, where the webhooks go
-
-    def wait_for_server(self, *, timeout: float) -> bool: ...
+    session: requests.Session
 
     def run_batch(self, *, burst: int) -> Any: ...
 
@@ -195,7 +195,9 @@ class SimulatorCommand(BaseCommand):
         self.stdout.flush()
 
     def _wait(self, simulator: Simulator, timeout: float) -> None:
-        if timeout > 0 and not simulator.wait_for_server(timeout=timeout):
+        if timeout > 0 and not wait_for_server(
+            simulator.session, simulator.base_url, timeout=timeout
+        ):
             self.stderr.write(
                 _("No answer from %(url)s yet; sending anyway.") % {"url": simulator.base_url}
             )

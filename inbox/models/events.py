@@ -40,6 +40,9 @@ class WebhookEvent(models.Model):
                 condition=models.Q(processed_at__isnull=True),
             ),
             models.Index(fields=["status", "received_at"], name="webhookevent_status_idx"),
+            # The settings screen's health line: the last event per channel and per account.
+            models.Index(fields=["kind", "received_at"], name="webhookevent_kind_recv_idx"),
+            models.Index(fields=["account", "received_at"], name="webhookevent_account_recv_idx"),
         ]
         verbose_name = _("webhook event")
         verbose_name_plural = _("webhook events")

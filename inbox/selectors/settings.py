@@ -4,14 +4,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Max
+from django.db.models import Count, QuerySet
 from django.urls import NoReverseMatch, reverse
 
 from inbox.adapters import ChannelAdapter, OptionField, adapters, get_adapter
 from inbox.models import ChannelAccount, Message, Team, UnroutedEntry, WebhookEvent
-
-# How far back "Process them now" looks through skipped events for an account's entries.
-REPLAY_SCAN_LIMIT = 5000
 
 
 @dataclass(frozen=True)
@@ -24,7 +21,6 @@ class ConnectOption:
 @dataclass(frozen=True)
 class AccountHealth:
     account: ChannelAccount
-    label: str
     teams: list[Team]
     # The last webhook event stored for this account; where the channel's webhook is one
     # endpoint for all accounts (Facebook), the last event of the channel, any account.
@@ -32,28 +28,22 @@ class AccountHealth:
     last_event_is_channel_wide: bool
     failed_sends: int
     unrouted: UnroutedEntry | None
-    connect_url: str = ""
+    reconnect_url: str = ""
 
 
 def channel_accounts_health() -> list[AccountHealth]:
-    """Every account with its teams and health line, in a handful of queries."""
+    """Every account with its teams and health line.
+
+    The last events are one indexed lookup per account and per channel, rather than a
+    grouping of the whole (ever growing) webhook event table on every page load.
+    """
     accounts = list(ChannelAccount.objects.prefetch_related("teams").order_by("kind", "name"))
     if not accounts:
         return []
     ids = [a.pk for a in accounts]
     kinds = {a.kind for a in accounts}
-    by_account = dict(
-        WebhookEvent.objects.filter(account_id__in=ids)
-        .values("account_id")
-        .annotate(last=Max("received_at"))
-        .values_list("account_id", "last")
-    )
-    by_kind = dict(
-        WebhookEvent.objects.filter(kind__in=kinds)
-        .values("kind")
-        .annotate(last=Max("received_at"))
-        .values_list("kind", "last")
-    )
+    by_account = {pk: _last_received(WebhookEvent.objects.filter(account_id=pk)) for pk in ids}
+    by_kind = {kind: _last_received(WebhookEvent.objects.filter(kind=kind)) for kind in kinds}
     failed = dict(
         Message.objects.filter(
             account_id__in=ids,
@@ -72,21 +62,24 @@ def channel_accounts_health() -> list[AccountHealth]:
     }
     rows = []
     for account in accounts:
-        adapter = _adapter(account.kind)
-        own = by_account.get(account.pk)
+        own = by_account[account.pk]
+        channel_wide = by_kind[account.kind]
         rows.append(
             AccountHealth(
                 account=account,
-                label=str(adapter.label) if adapter else account.kind,
                 teams=list(account.teams.all()),
-                last_event_at=own or by_kind.get(account.kind),
-                last_event_is_channel_wide=own is None and account.kind in by_kind,
+                last_event_at=own or channel_wide,
+                last_event_is_channel_wide=own is None and channel_wide is not None,
                 failed_sends=failed.get(account.pk, 0),
                 unrouted=unrouted.get((account.kind, account.external_id)),
-                connect_url=connect_url_for(account.kind),
+                reconnect_url=reconnect_url_for(account),
             )
         )
     return rows
+
+
+def _last_received(events: QuerySet[WebhookEvent]) -> datetime | None:
+    return events.order_by("-received_at").values_list("received_at", flat=True).first()
 
 
 def connect_options() -> list[ConnectOption]:
@@ -107,6 +100,12 @@ def connect_url_for(kind: str) -> str:
         return reverse(adapter.connect_url_name)
     except NoReverseMatch:
         return ""  # the channel's connect screens are not mounted on this site
+
+
+def reconnect_url_for(account: ChannelAccount) -> str:
+    """The channel's connect flow, told which account it is connecting again."""
+    url = connect_url_for(account.kind)
+    return f"{url}?account={account.pk}" if url else ""
 
 
 def account_options(account: ChannelAccount) -> list[tuple[OptionField, Any]]:
@@ -142,13 +141,11 @@ def unrouted_event_ids(*, account: ChannelAccount, entry: UnroutedEntry) -> list
             processed_at__gte=entry.first_seen,
         )
         .order_by("pk")
-        .values_list("pk", "body")[:REPLAY_SCAN_LIMIT]
+        .values_list("pk", "body")
     )
-    return [pk for pk, body in events if needle in bytes(body)]
-
-
-def teams_all() -> list[Team]:
-    return list(Team.objects.order_by("name"))
+    # Every one of them: the entry is forgotten once they are replayed. In chunks, so the
+    # bodies are not all in memory at once.
+    return [pk for pk, body in events.iterator(chunk_size=500) if needle in bytes(body)]
 
 
 def _adapter(kind: str) -> ChannelAdapter | None:

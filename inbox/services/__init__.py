@@ -5,6 +5,7 @@ from .accounts import (
     account_connect,
     account_needs_reconnect,
     account_remove,
+    account_status_note,
 )
 from .conversations import (
     UNSET,
@@ -62,6 +63,7 @@ __all__ = [
     "account_connect",
     "account_needs_reconnect",
     "account_remove",
+    "account_status_note",
     "canned_response_create",
     "canned_response_used",
     "conversation_mark_read",

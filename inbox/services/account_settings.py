@@ -100,8 +100,9 @@ class ReplayOutcome:
 
 
 def account_unrouted_replay(*, account: ChannelAccount) -> ReplayOutcome:
-    """Process again the stored events that arrived for this account before it was
-    connected, then forget the count: ingest dedupes, so a second run adds nothing."""
+    """Process again every stored event that arrived for this account before it was
+    connected, then forget the entry: all of them were replayed, and ingest dedupes, so an
+    event processed twice adds nothing."""
     entry = unrouted_entry_for(account)
     if entry is None:
         return ReplayOutcome(events=0, errors=[])

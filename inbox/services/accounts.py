@@ -60,6 +60,13 @@ def account_needs_reconnect(*, account: ChannelAccount, reason: str) -> None:
     )
 
 
+def account_status_note(*, account: ChannelAccount, reason: str) -> None:
+    """Something admins should know about the account that does not stop it (a webhook
+    registered again): shown with its status, which stays as it is."""
+    account.status_reason = reason[:2000]
+    ChannelAccount.objects.filter(pk=account.pk).update(status_reason=account.status_reason)
+
+
 class AccountConnectError(Exception):
     """The account is stored, but the platform side of connecting it failed."""
 

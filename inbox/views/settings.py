@@ -26,7 +26,7 @@ from inbox.selectors.settings import (
     account_options,
     channel_accounts_health,
     connect_options,
-    connect_url_for,
+    reconnect_url_for,
     unrouted_entry_for,
 )
 from inbox.services.account_settings import (
@@ -180,7 +180,7 @@ def channel(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = AccountSettingsForm(account=account)
         status = 200
-    context = {"account": account, "form": form, "reconnect_url": _reconnect_url(account)}
+    context = {"account": account, "form": form, "reconnect_url": reconnect_url_for(account)}
     return render(request, "settings/channel_detail.html", context, status=status)
 
 
@@ -236,8 +236,3 @@ def _account_or_404(pk: int) -> ChannelAccount:
     if account is None:
         raise Http404
     return account
-
-
-def _reconnect_url(account: ChannelAccount) -> str:
-    url = connect_url_for(account.kind)
-    return f"{url}?account={account.pk}" if url else ""

@@ -6,8 +6,11 @@ from it with a code, as the dialog's Continue does.
 
 import json
 import re
+import time
+from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
+import cryptography.fernet
 import pytest
 import requests
 from django.db import connection
@@ -223,6 +226,18 @@ def test_choosing_twice_does_not_connect_twice(facebook_app, adam):
     assert response.status_code == 400
     assert "The sign-in expired" in response.content.decode()
     assert ChannelAccount.objects.filter(kind="facebook").count() == 1
+
+
+def test_pages_left_waiting_too_long_must_be_listed_again(facebook_app, adam, monkeypatch):
+    come_back(adam, start(adam))
+    later = time.time() + 16 * 60
+    monkeypatch.setattr(cryptography.fernet, "time", SimpleNamespace(time=lambda: later))
+
+    response = choose(adam, OUTDOOR)
+
+    assert response.status_code == 400
+    assert "The sign-in expired" in response.content.decode()
+    assert not ChannelAccount.objects.filter(kind="facebook").exists()
 
 
 def test_a_subscribe_failure_shows_on_that_page(facebook_app, adam):

@@ -5,7 +5,10 @@ The fake Viber runs over real HTTP and knows two bots by their tokens.
 
 import json
 import re
+import time
+from types import SimpleNamespace
 
+import cryptography.fernet
 import pytest
 import requests
 from django.db import connection
@@ -221,6 +224,18 @@ def test_confirming_twice_does_not_connect_twice(viber, adam):
     assert "Paste it again" in response.content.decode()
     assert ChannelAccount.objects.filter(kind="viber").count() == 1
     assert len(viber_calls(viber, "set_webhook")) == 1
+
+
+def test_a_token_left_waiting_too_long_must_be_pasted_again(viber, adam, monkeypatch):
+    paste(adam, ACME_TOKEN)
+    later = time.time() + 16 * 60
+    monkeypatch.setattr(cryptography.fernet, "time", SimpleNamespace(time=lambda: later))
+
+    response = adam.post(CONFIRM, {}, follow=True)
+
+    assert response.redirect_chain[-1][0] == CONNECT
+    assert "The token waited too long" in response.content.decode()
+    assert not ChannelAccount.objects.filter(kind="viber").exists()
 
 
 def test_confirming_without_a_token_sends_the_admin_back_to_paste_one(viber, adam):

@@ -130,8 +130,13 @@ def test_it_shows_the_last_webhook_event_and_failed_sends(world, adam):
     rows = {row.account.pk: row for row in response.context["rows"]}
     assert rows[world.acme.pk].failed_sends == 2
     assert rows[world.acme.pk].last_event_at is not None
+    assert not rows[world.acme.pk].last_event_is_channel_wide
     assert rows[world.other.pk].failed_sends == 0
-    assert "Failed sends" in response.content.decode()
+    # Acme Sales has no event of its own: it shows the channel's last one, saying so.
+    assert rows[world.other.pk].last_event_is_channel_wide
+    page = response.content.decode()
+    assert page.count("Last Test channel webhook event (any account)") == 1
+    assert '<dd class="has-failures">2</dd>' in page
 
 
 def test_it_offers_to_connect_channels_with_a_connect_flow(world, adam):
@@ -147,8 +152,10 @@ def test_it_offers_to_reconnect_a_page_that_needs_it(world, adam):
     page = fb_account(status=ChannelAccount.Status.NEEDS_RECONNECT)
 
     detail = adam.get(f"/settings/channels/{page.pk}/").content.decode()
+    listed = adam.get("/settings/channels/").content.decode()
 
     assert f'href="/settings/channels/facebook/connect/?account={page.pk}"' in detail
+    assert f'href="/settings/channels/facebook/connect/?account={page.pk}"' in listed
 
 
 # --- events that arrived before the account was connected ---------------------------------

@@ -1,23 +1,24 @@
-"""Viber's reads: the connected bots and what the simulator needs to know of them."""
+"""Reads every channel app makes the same way, told which channel by its kind."""
 
 from datetime import datetime
 
 from inbox.models import ChannelAccount, Conversation, Message
 
-KIND = "viber"
 
-
-def bots_active() -> list[ChannelAccount]:
+def accounts_active(*, kind: str) -> list[ChannelAccount]:
+    """The channel's connected accounts, oldest first."""
     return list(
-        ChannelAccount.objects.filter(kind=KIND, status=ChannelAccount.Status.ACTIVE).order_by("pk")
+        ChannelAccount.objects.filter(kind=kind, status=ChannelAccount.Status.ACTIVE).order_by("pk")
     )
 
 
-def replies_sent_since(since: datetime) -> list[tuple[str, str, str, datetime, str]]:
-    """Our Viber replies sent since then: (bot id, user id, message token, sent at, status)."""
+def replies_sent_since(*, kind: str, since: datetime) -> list[tuple[str, str, str, datetime, str]]:
+    """Our direct replies on the channel's active accounts that the platform took since
+    then, oldest first: (account's platform id, thread key, message's platform id, sent
+    at, status)."""
     return list(
         Message.objects.filter(
-            account__kind=KIND,
+            account__kind=kind,
             account__status=ChannelAccount.Status.ACTIVE,
             direction=Message.Direction.OUT,
             conversation__kind=Conversation.Kind.DIRECT,
