@@ -1,4 +1,5 @@
 from .accounts import ChannelAccount
+from .agents import AgentProfile, ConversationRead
 from .conversations import Activity, Conversation, Message, Note
 from .events import UnroutedEntry, WebhookEvent
 from .library import CannedResponse, Label
@@ -7,11 +8,13 @@ from .teams import BusinessHours, Membership, Role, Team
 
 __all__ = [
     "Activity",
+    "AgentProfile",
     "BusinessHours",
     "CannedResponse",
     "ChannelAccount",
     "Contact",
     "Conversation",
+    "ConversationRead",
     "Identity",
     "Label",
     "Membership",

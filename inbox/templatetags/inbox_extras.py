@@ -8,9 +8,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
 
 from inbox.adapters import get_adapter
-from inbox.forms import cursor_encode
+from inbox.forms.list import cursor_encode
 from inbox.models import Activity, Conversation
-from inbox.selectors.pages import ThreadEntry
+from inbox.selectors.thread import ThreadEntry
 
 register = template.Library()
 HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?$")

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from inbox.models import ChannelAccount
-from tests.e2e.test_inbox_browser import SCREENSHOTS, chromium_page
+from tests.e2e.browser import SCREENSHOTS, chromium_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -1,11 +1,10 @@
-"""Forms of the inbox pages: they turn query strings and posts into clean values."""
+"""The list's query string: folder, filters, search, where "Load more" continues."""
 
 from datetime import datetime
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from inbox.models import Conversation
 from inbox.selectors.pages import DEFAULT_FOLDER, FOLDERS
 
 FOLDER_LABELS = {
@@ -56,23 +55,3 @@ class ListForm(forms.Form):
                 _("This link to more conversations is broken; reload the folder.")
             )
         return when, number
-
-
-class ReplyForm(forms.Form):
-    text = forms.CharField(
-        label=_("Reply"),
-        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
-        error_messages={"required": _("Write a reply before sending.")},
-    )
-    private = forms.BooleanField(label=_("Reply privately"), required=False)
-
-    def __init__(self, *args: object, can_reply_privately: bool = False, **kwargs: object) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        self.can_reply_privately = can_reply_privately
-        if not can_reply_privately:
-            del self.fields["private"]
-
-
-class StatusForm(forms.Form):
-    status = forms.ChoiceField(choices=Conversation.Status.choices)
