@@ -34,4 +34,4 @@ RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin socia
 USER socialcare
 
 EXPOSE 8000
-CMD ["uvicorn", "socialcare.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers"]
+CMD ["uvicorn", "socialcare.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--timeout-graceful-shutdown", "5"]
