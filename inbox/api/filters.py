@@ -37,7 +37,19 @@ class ConversationQuerySerializer(serializers.Serializer):
         required=False, min_value=1, max_value=MAX_ID, help_text=_("A label id.")
     )
     unread = serializers.BooleanField(
-        required=False, allow_null=True, default=None, help_text=_("true or false.")
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("true or false: unread or read by the user asking."),
+    )
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text=_(
+            "Search: every word must appear in a message, the contact's name or their "
+            "handle, in any script and any case."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -65,4 +77,5 @@ class ConversationQuerySerializer(serializers.Serializer):
             team=data.get("team"),
             label=data.get("label"),
             unread=data.get("unread"),
+            q=data.get("q", ""),
         )

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from inbox import services
 from inbox.models import Activity, Conversation
 from tests.factories import AccountFactory, ConversationFactory, LabelFactory
 
@@ -130,7 +131,7 @@ def test_it_filters_the_list(world, query, expected):
     named = {
         "plain": ConversationFactory(account=world.acme, last_activity_at=now),
         "follow-up": ConversationFactory(
-            account=world.acme, status="follow_up", unread=False, last_activity_at=now
+            account=world.acme, status="follow_up", last_activity_at=now
         ),
         "comment": ConversationFactory(
             account=world.acme, kind="comment", last_activity_at=now - timedelta(minutes=1)
@@ -142,6 +143,9 @@ def test_it_filters_the_list(world, query, expected):
             account=world.acme, assignee=world.alice, team=world.support, last_activity_at=now
         ),
     }
+
+    # Alice read this one; unread is kept per agent.
+    services.conversation_mark_read(conversation=named["follow-up"], user=world.alice)
 
     found = ids(world.api_for(world.alice).get(LIST, query(world)))
 

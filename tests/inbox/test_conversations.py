@@ -114,15 +114,25 @@ def test_an_empty_note_is_refused(world, conversation):
         services.note_create(conversation=conversation, author=world.alice, text="   ")
 
 
-def test_folder_counts_come_from_one_query(world, conversation, django_assert_num_queries):
+def test_folder_counts_come_from_two_queries(world, conversation, django_assert_num_queries):
     ConversationFactory(account=world.acme, status="done")
     ConversationFactory(account=world.acme, assignee=world.alice)
     ConversationFactory(account=world.other)
 
-    with django_assert_num_queries(2):  # the admin-role check, then one aggregate
-        counts = folder_counts_for(user=world.alice)
+    # The admin-role check, one aggregate over what is not done, one over failures and mentions.
+    with django_assert_num_queries(3):
+        counts = folder_counts_for(user=world.alice, teams=[world.support.pk])
 
-    assert counts == {"open": 2, "follow_up": 0, "done": None, "mine": 1, "unassigned": 1}
+    assert counts == {
+        "open": 2,
+        "follow_up": 0,
+        "done": None,
+        "mine": 1,
+        "unassigned": 1,
+        f"team-{world.support.pk}": 2,
+        "mentions": 0,
+        "failed": 0,
+    }
 
 
 def test_a_lead_shares_a_canned_response_with_the_team(world):

@@ -133,7 +133,16 @@ def test_it_shows_the_folder_counts(alice, world):
     response = alice.get("/")
 
     links = {link["key"]: link["count"] for link in response.context["folder_links"]}
-    assert links == {"open": 2, "follow_up": 1, "done": None, "mine": 1, "unassigned": 2}
+    assert links == {
+        "mine": 1,
+        "unassigned": 2,
+        f"team-{world.support.pk}": 3,
+        "open": 2,
+        "follow_up": 1,
+        "done": None,
+        "mentions": 0,
+        "failed": 0,
+    }
     assert '<span class="count">2</span>' in response.text
 
 
@@ -248,15 +257,16 @@ def test_the_list_does_not_query_more_for_more_conversations(alice, world):
 # --- one conversation -----------------------------------------------------------------------
 
 
-def test_opening_a_conversation_marks_it_read(alice, maria):
-    assert maria.unread
+def test_opening_a_conversation_marks_it_read_for_me_only(alice, world, maria):
+    bob = world.client_for(world.bob)
+    assert 'class="row is-unread' in alice.get("/").text
 
     response = alice.get(f"/c/{maria.pk}/?folder=open")
 
     assert response.status_code == 200
-    maria.refresh_from_db()
-    assert not maria.unread
     assert "My parcel never arrived" in response.text
+    assert 'class="row is-unread' not in alice.get("/").text
+    assert 'class="row is-unread' in bob.get("/").text
 
 
 def test_it_shows_the_thread_in_order_with_notes_and_activity(alice, world, maria):
