@@ -287,6 +287,7 @@ def conversation_load(script: Script, *, world: World) -> bool:
             labels=[world.labels[t] for t in script.labels] if script.labels else UNSET,
         )
         if not script.unread:
-            conversation_mark_read(conversation=conversation)
+            for user in world.users.values():
+                conversation_mark_read(conversation=conversation, user=user)
         demo_conversation_backdate(conversation=conversation, settled_at=script.settled_at)
     return True

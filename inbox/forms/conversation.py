@@ -1,9 +1,77 @@
 """Forms of the actions on one conversation: status, assignment, labels, priority."""
 
-from django import forms
+from typing import Any
 
-from inbox.models import Conversation
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from inbox.models import Conversation, Label
+from inbox.selectors.pane import AssignChoices
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(choices=Conversation.Status.choices)
+    status = forms.ChoiceField(
+        choices=Conversation.Status.choices,
+        error_messages={
+            "required": _("Choose a status: open, follow-up or done."),
+            "invalid_choice": _("“%(value)s” is not a status: choose open, follow-up or done."),
+        },
+    )
+
+
+class AssignForm(forms.Form):
+    """Assign to a person ("user-<id>"), to a team ("team-<id>"), or to nobody ("")."""
+
+    to = forms.CharField(label=_("Assign to"), required=False, max_length=40)
+
+    def __init__(self, *args: Any, choices: AssignChoices | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.choices = choices
+
+    def clean_to(self) -> dict[str, Any]:
+        """The change for conversation_update: {"assignee": ...} or {"team": ...}."""
+        value = self.cleaned_data["to"]
+        if not value:
+            return {"assignee": None}
+        if self.choices is None:
+            raise forms.ValidationError(
+                _("Only a team lead or an admin can assign others; use “Assign to me”.")
+            )
+        kind, _sep, number = value.partition("-")
+        people = self.choices.users if self.choices else []
+        teams = self.choices.teams if self.choices else []
+        if number.isdigit() and kind == "user":
+            user = next((u for u in people if u.pk == int(number)), None)
+            if user is not None:
+                return {"assignee": user}
+        if number.isdigit() and kind == "team":
+            team = next((t for t in teams if t.pk == int(number)), None)
+            if team is not None:
+                return {"team": team}
+        raise forms.ValidationError(
+            _("Choose someone from the list: they must work the account of this conversation.")
+        )
+
+
+class LabelsForm(forms.Form):
+    labels = forms.ModelMultipleChoiceField(
+        queryset=Label.objects.order_by("name"),
+        required=False,
+        label=_("Labels"),
+        error_messages={
+            "invalid_choice": _("One of the labels no longer exists; reload and choose again."),
+            "invalid_pk_value": _("One of the labels no longer exists; reload and choose again."),
+        },
+    )
+
+
+class PriorityForm(forms.Form):
+    priority = forms.TypedChoiceField(
+        choices=Conversation.Priority.choices,
+        coerce=int,
+        label=_("Priority"),
+        error_messages={
+            "required": _("Choose a priority."),
+            "invalid_choice": _("“%(value)s” is not a priority: choose one from the list."),
+        },
+    )

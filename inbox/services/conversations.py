@@ -1,6 +1,5 @@
 """Writes on conversations: status, assignment, team, priority, labels, notes."""
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -11,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inbox import realtime
-from inbox.models import Activity, Conversation, Label, Note, Team
+from inbox.models import Activity, Conversation, ConversationRead, Label, Note, Team
 from inbox.selectors import assignable_users, can_assign, conversations_for
+from inbox.selectors.composer import mentioned_usernames
+from inbox.selectors.pane import leads_conversation
 
 User = get_user_model()
 UNSET: Any = object()
-MENTION = re.compile(r"(?<![\w@])@([\w.+-]+)", re.UNICODE)
 
 
 class NotAllowed(Exception):
@@ -56,8 +56,7 @@ def conversation_update(
         conversation.assignee = assignee
         fields.append("assignee")
     if team is not UNSET and _pk(team) != conversation.team_id:
-        if by is not None and not can_assign(by, conversation, None) and _pk(team) is not None:
-            raise NotAllowed(_("Only a team lead or an admin can move a conversation to a team."))
+        _check_team(by, conversation, team)
         changes.append((Activity.Verb.TEAM, {"from": conversation.team_id, "to": _pk(team)}))
         conversation.team = team
         fields.append("team")
@@ -84,13 +83,26 @@ def conversation_update(
         if changes:
             realtime.publish(
                 realtime.account_streams(conversation.account_id, conversation.pk),
-                {"type": "conversation.updated", "conversation": conversation.pk},
+                {
+                    "type": "conversation.updated",
+                    "conversation": conversation.pk,
+                    "actor": _pk(by),
+                },
             )
     return conversation
 
 
 def _pk(obj: Any) -> int | None:
     return None if obj is None else obj.pk
+
+
+def _check_team(by: AbstractBaseUser | None, conversation: Conversation, team: Any) -> None:
+    if team is not None and not conversation.account.teams.filter(pk=team.pk).exists():
+        raise NotAllowed(
+            _("The team %(team)s does not work the account of this conversation.") % {"team": team}
+        )
+    if by is not None and not leads_conversation(by, conversation):
+        raise NotAllowed(_("Only a team lead or an admin can move a conversation to a team."))
 
 
 def _check_assign(by: AbstractBaseUser | None, conversation: Conversation, to: Any) -> None:
@@ -104,10 +116,30 @@ def _check_assign(by: AbstractBaseUser | None, conversation: Conversation, to: A
         )
 
 
-def conversation_mark_read(*, conversation: Conversation) -> None:
-    if conversation.unread:
-        Conversation.objects.filter(pk=conversation.pk).update(unread=False)
-        conversation.unread = False
+def conversation_mark_read(*, conversation: Conversation, user: AbstractBaseUser) -> None:
+    """Read by this agent, now; teammates keep their own read marks."""
+    _read_mark_set(conversation, user, timezone.now())
+    conversation.is_unread = False
+
+
+def conversation_mark_unread(*, conversation: Conversation, user: AbstractBaseUser) -> None:
+    """Unread again for this agent only (their read mark is cleared, not removed)."""
+    _read_mark_set(conversation, user, None)
+    conversation.is_unread = conversation.last_inbound_at is not None
+
+
+def _read_mark_set(conversation: Conversation, user: AbstractBaseUser, at: Any) -> None:
+    # One upsert: opening the same conversation twice at once cannot collide.
+    ConversationRead.objects.bulk_create(
+        [ConversationRead(conversation=conversation, user=user, read_at=at)],
+        update_conflicts=True,
+        unique_fields=["conversation", "user"],
+        update_fields=["read_at"],
+    )
+    realtime.publish(
+        [realtime.user_stream(user.pk)],
+        {"type": "conversation.read", "conversation": conversation.pk, "actor": user.pk},
+    )
 
 
 def note_create(*, conversation: Conversation, author: AbstractBaseUser, text: str) -> Note:
@@ -115,7 +147,7 @@ def note_create(*, conversation: Conversation, author: AbstractBaseUser, text: s
     text = text.strip()
     if not text:
         raise ValueError(_("Write a note before saving it."))
-    usernames = {m.rstrip(".") for m in MENTION.findall(text)}
+    usernames = mentioned_usernames(text)
     mentioned = [
         user
         for user in User.objects.filter(username__in=usernames, is_active=True)
@@ -129,6 +161,11 @@ def note_create(*, conversation: Conversation, author: AbstractBaseUser, text: s
                 *realtime.account_streams(conversation.account_id, conversation.pk),
                 *(f"user:{u.pk}" for u in mentioned),
             ],
-            {"type": "note.created", "conversation": conversation.pk, "note": note.pk},
+            {
+                "type": "note.created",
+                "conversation": conversation.pk,
+                "note": note.pk,
+                "actor": author.pk,
+            },
         )
     return note

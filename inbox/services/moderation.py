@@ -96,7 +96,12 @@ def comment_moderate(*, message: Message, action: str, by: AbstractBaseUser | No
         )
     realtime.publish(
         realtime.account_streams(message.account_id, message.conversation_id),
-        {"type": "message.updated", "conversation": message.conversation_id, "message": message.pk},
+        {
+            "type": "message.updated",
+            "conversation": message.conversation_id,
+            "message": message.pk,
+            "actor": by.pk if by is not None else None,
+        },
     )
     message.refresh_from_db()
     return message

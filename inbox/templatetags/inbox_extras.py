@@ -25,6 +25,26 @@ def channel_label(kind: str) -> str:
         return kind
 
 
+# The list's channel badge: a letter or two a reader of any script can tell apart; the
+# channel's name is always written next to it.
+CHANNEL_LETTERS = {"facebook": "f", "instagram": "IG", "twitter": "X", "viber": "V"}
+
+
+@register.filter
+def channel_letter(kind: str) -> str:
+    return CHANNEL_LETTERS.get(kind) or channel_label(kind)[:1].upper()
+
+
+@register.filter
+def initials(name: str) -> str:
+    """Up to two initials of a name in any script, for an avatar without a picture."""
+    words = [w for w in str(name).split() if w[:1].isalnum()]
+    if not words:
+        return "?"
+    letters = words[0][:1] + (words[-1][:1] if len(words) > 1 else "")
+    return letters.upper()
+
+
 @register.filter
 def channel_capabilities(kind: str) -> object:
     try:

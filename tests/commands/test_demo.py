@@ -209,3 +209,17 @@ def test_it_keeps_a_password_the_user_changed(debug):
 def test_it_refuses_a_negative_size(debug):
     with pytest.raises(CommandError, match="0 or more"):
         demo("--conversations", "-1")
+
+
+def test_every_demo_conversation_opens_for_the_admin(debug, client):
+    """Everything the demo holds (every channel, kind, attachment and state) renders: the
+    folders, the list and each conversation with its thread and customer panel."""
+    demo("--conversations", SMALL)
+    client.force_login(User.objects.get(username="admin"))
+    for folder in ("mine", "unassigned", "open", "follow_up", "done", "mentions", "failed"):
+        assert client.get(f"/?folder={folder}").status_code == 200, folder
+    for pk in Conversation.objects.values_list("pk", flat=True):
+        response = client.get(f"/c/{pk}/?folder=open")
+        assert response.status_code == 200, pk
+        panel = client.get(f"/c/{pk}/customer/", headers={"HX-Request": "true"})
+        assert panel.status_code == 200, pk
