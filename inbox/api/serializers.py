@@ -26,6 +26,7 @@ from inbox.models import (
     Team,
 )
 from inbox.selectors.api import labels_all, teams_all, users_all
+from inbox.selectors.library import canned_scope
 
 # The largest id a database integer column holds; a bigger number is bad input, not a 500.
 MAX_ID = 2**63 - 1
@@ -86,6 +87,14 @@ class ContactRefSerializer(serializers.Serializer):
 
 class ConversationSerializer(serializers.ModelSerializer):
     channel = serializers.CharField(source="account.kind", help_text=_("The account's kind."))
+    unread = serializers.BooleanField(
+        source="is_unread",
+        read_only=True,
+        help_text=_(
+            "Unread for the user asking: the customer wrote since they last opened it. "
+            "Each agent has their own."
+        ),
+    )
     account = AccountRefSerializer()
     assignee = UserRefSerializer(allow_null=True)
     team = TeamRefSerializer(allow_null=True)
@@ -316,6 +325,15 @@ class ReplyCreateSerializer(serializers.Serializer):
         max_length=10,
         help_text=_("Media to send with the reply, where the channel can (Viber)."),
     )
+    mention_customer = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "On a public comment reply: @mention the commenter (true) or not (false). "
+            "Left out, the account's setting decides."
+        ),
+    )
 
     def validate_attachments(self, value: list[dict]) -> list[Attachment]:
         return [
@@ -350,6 +368,9 @@ class CannedResponseSerializer(serializers.ModelSerializer):
     shared = serializers.SerializerMethodField(
         help_text=_("False for a personal response, true for a team's or everyone's.")
     )
+    scope = serializers.SerializerMethodField(
+        help_text=_("personal, team (the team's) or everyone (shared with everyone).")
+    )
 
     class Meta:
         model = CannedResponse
@@ -361,6 +382,7 @@ class CannedResponseSerializer(serializers.ModelSerializer):
             "language",
             "team",
             "shared",
+            "scope",
             "usage_count",
             "created_at",
         ]
@@ -369,6 +391,10 @@ class CannedResponseSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_shared(self, response: CannedResponse) -> bool:
         return response.owner_id is None
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_scope(self, response: CannedResponse) -> str:
+        return canned_scope(response)
 
 
 class CannedResponseCreateSerializer(serializers.Serializer):

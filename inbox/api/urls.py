@@ -29,6 +29,11 @@ urlpatterns = [
     path("messages/<int:pk>/retry/", views.MessageRetry.as_view(), name="message-retry"),
     path("messages/<int:pk>/moderate/", views.MessageModerate.as_view(), name="message-moderate"),
     path("canned-responses/", views.CannedResponses.as_view(), name="canned-responses"),
+    path(
+        "canned-responses/<int:pk>/",
+        views.CannedResponseDetail.as_view(),
+        name="canned-response",
+    ),
     path("accounts/", views.Accounts.as_view(), name="accounts"),
     path("labels/", views.Labels.as_view(), name="labels"),
     path("teams/", views.Teams.as_view(), name="teams"),

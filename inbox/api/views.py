@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.generics import GenericAPIView
@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from inbox import services
-from inbox.models import Conversation, Message
+from inbox.models import CannedResponse, Conversation, Message
 from inbox.selectors import (
     accounts_for,
     conversation_get_for,
@@ -21,12 +21,17 @@ from inbox.selectors import (
     messages_for,
 )
 from inbox.selectors.api import (
-    canned_responses_for,
     labels_all,
     message_get_for,
     notes_for,
     teams_for,
 )
+from inbox.selectors.library import (
+    canned_response_visible,
+    canned_responses_matching,
+    canned_responses_usable_by,
+)
+from inbox.services import library
 
 from . import serializers as s
 from .filters import ConversationQuerySerializer
@@ -220,11 +225,18 @@ class CannedResponses(ApiView):
     serializer_class = s.CannedResponseSerializer
 
     @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description=_("Words in the title, shortcut or body."))
+        ],
         responses={200: s.CannedResponseSerializer(many=True)},
         summary=_("Responses the user can use: their own, their teams' and everyone's"),
     )
     def get(self, request: Request) -> Response:
-        return self.paginated(canned_responses_for(user=request.user), s.CannedResponseSerializer)
+        usable = canned_responses_usable_by(user=request.user)
+        found = canned_responses_matching(
+            usable, q=request.query_params.get("q", "")[:200], fields=("title", "shortcut", "body")
+        )
+        return self.paginated(found, s.CannedResponseSerializer)
 
     @extend_schema(
         request=s.CannedResponseCreateSerializer,
@@ -237,6 +249,54 @@ class CannedResponses(ApiView):
         with service_refusals():
             created = services.canned_response_create(by=request.user, **response.validated_data)
         return Response(s.CannedResponseSerializer(created).data, status=status.HTTP_201_CREATED)
+
+
+class CannedResponseDetail(ApiView):
+    """One canned response: anyone who may use it reads it; changes follow the sharing rules
+    (owners their personal ones, leads their teams', admins the shared ones)."""
+
+    serializer_class = s.CannedResponseSerializer
+
+    def found(self, request: Request, pk: int) -> CannedResponse:
+        response = canned_response_visible(user=request.user, pk=pk)
+        if response is None:
+            raise NotFound(_("There is no canned response %(id)d you can see.") % {"id": pk})
+        return response
+
+    @extend_schema(responses={200: s.CannedResponseSerializer, 404: NOT_FOUND})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(s.CannedResponseSerializer(self.found(request, pk)).data)
+
+    @extend_schema(
+        request=s.CannedResponseCreateSerializer,
+        responses={
+            200: s.CannedResponseSerializer,
+            400: INVALID,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+        summary=_("Change a response, or move it to another scope you may share with"),
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        response = self.found(request, pk)
+        changes = s.CannedResponseCreateSerializer(data=request.data, partial=True)
+        changes.is_valid(raise_exception=True)
+        with service_refusals():
+            library.canned_response_update(
+                response=response, by=request.user, **changes.validated_data
+            )
+        return Response(s.CannedResponseSerializer(response).data)
+
+    @extend_schema(
+        request=None,
+        responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND},
+        summary=_("Delete a response"),
+    )
+    def delete(self, request: Request, pk: int) -> Response:
+        response = self.found(request, pk)
+        with service_refusals():
+            library.canned_response_delete(response=response, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class Accounts(ApiView):

@@ -5,11 +5,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, Q, QuerySet
 
 from inbox.models import (
-    CannedResponse,
     Conversation,
     Identity,
     Label,
-    Membership,
     Message,
     Note,
     Team,
@@ -42,18 +40,6 @@ def identity_get_for(*, user: AbstractBaseUser, pk: int) -> Identity | None:
     """A customer's identity, if the user may see one of its conversations."""
     visible = conversations_for(user).filter(identity_id=pk)
     return Identity.objects.filter(pk=pk).filter(Exists(visible)).first()
-
-
-def canned_responses_for(*, user: AbstractBaseUser) -> QuerySet[CannedResponse]:
-    """What the user can insert: their own, their teams' and those shared with everyone."""
-    their_teams = Membership.objects.filter(user=user).values("team_id")
-    return (
-        CannedResponse.objects.filter(
-            Q(owner=user) | Q(team__in=their_teams) | Q(owner__isnull=True, team__isnull=True)
-        )
-        .select_related("team")
-        .order_by("shortcut", "pk")
-    )
 
 
 def teams_for(*, user: AbstractBaseUser) -> QuerySet[Team]:

@@ -7,10 +7,12 @@ from .accounts import (
     account_remove,
     account_status_note,
 )
+from .bulk import BulkResult, conversations_bulk_update
 from .conversations import (
     UNSET,
     NotAllowed,
     conversation_mark_read,
+    conversation_mark_unread,
     conversation_update,
     note_create,
 )
@@ -67,6 +69,9 @@ __all__ = [
     "canned_response_create",
     "canned_response_used",
     "conversation_mark_read",
+    "conversation_mark_unread",
+    "conversations_bulk_update",
+    "BulkResult",
     "conversation_update",
     "delivery_update_apply",
     "events_replay",

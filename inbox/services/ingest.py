@@ -168,7 +168,13 @@ def message_ingest(*, account: ChannelAccount, item: InboundMessage) -> Message 
         raise
     realtime.publish(
         realtime.account_streams(account.pk, conversation.pk),
-        {"type": "message.created", "conversation": conversation.pk, "message": message.pk},
+        {
+            "type": "message.created",
+            "conversation": conversation.pk,
+            "message": message.pk,
+            "direction": message.direction,
+            "actor": message.author_id,
+        },
     )
     return message
 

@@ -219,7 +219,13 @@ def _ingest_messages(rows: list[tuple[_Parsed, ChannelAccount, InboundMessage]])
     realtime.publish_many(
         (
             realtime.account_streams(m.account_id, m.conversation_id),
-            {"type": "message.created", "conversation": m.conversation_id, "message": m.pk},
+            {
+                "type": "message.created",
+                "conversation": m.conversation_id,
+                "message": m.pk,
+                "direction": m.direction,
+                "actor": m.author_id,
+            },
         )
         for m in messages
     )

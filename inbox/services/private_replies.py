@@ -36,11 +36,17 @@ def private_reply_continue(*, message: Message, recipient_external_id: str) -> C
         )
     realtime.publish(
         realtime.account_streams(comment.account_id, comment.pk),
-        {"type": "conversation.updated", "conversation": comment.pk},
+        {"type": "conversation.updated", "conversation": comment.pk, "actor": message.author_id},
     )
     realtime.publish(
         realtime.account_streams(direct.account_id, direct.pk),
-        {"type": "message.created", "conversation": direct.pk, "message": message.pk},
+        {
+            "type": "message.created",
+            "conversation": direct.pk,
+            "message": message.pk,
+            "direction": message.direction,
+            "actor": message.author_id,
+        },
     )
     return direct
 

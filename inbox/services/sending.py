@@ -34,6 +34,7 @@ from inbox.models import Activity, ChannelAccount, Conversation, Message
 from inbox.queue import enqueue_on_commit
 
 from .accounts import account_needs_reconnect
+from .composer import sign_off_for, text_signed
 from .private_replies import private_reply_continue
 
 log = logging.getLogger(__name__)
@@ -180,24 +181,39 @@ def reply_create(
     text: str,
     private: bool = False,
     attachments: Sequence[Attachment] = (),
+    mention_customer: bool | None = None,
 ) -> Message:
-    """Queue a reply to the customer; it is sent by a task once this transaction commits."""
+    """Queue a reply to the customer; it is sent by a task once this transaction commits.
+
+    A public reply carries the author's sign-off unless they turned it off. On a public
+    comment reply, `mention_customer` overrides the account's "mention the commenter".
+    """
     text = text.strip()
     if not text and not attachments:
         raise ReplyRefused(_("Write a reply before sending."))
     adapter = get_adapter(conversation.account.kind)
     if attachments and not adapter.capabilities.media_replies:
         raise ReplyRefused(_("This channel cannot send media in replies; send a link instead."))
+    is_public = conversation.kind != Conversation.Kind.DIRECT and not private
+    sign_off = sign_off_for(author) if is_public and text else ""
+    text = text_signed(text, sign_off)
     limit = adapter.capabilities.max_text_length
     if len(text) > limit:
-        raise ReplyRefused(
-            _("The reply is %(length)d characters long; this channel allows %(limit)d.")
-            % {"length": len(text), "limit": limit}
+        message = (
+            _(
+                "The reply with your sign-off is %(length)d characters long; this channel "
+                "allows %(limit)d."
+            )
+            if sign_off
+            else _("The reply is %(length)d characters long; this channel allows %(limit)d.")
         )
+        raise ReplyRefused(message % {"length": len(text), "limit": limit})
     refusal = reply_refusal(conversation=conversation, private=private)
     if refusal:
         raise ReplyRefused(refusal)
-    is_public = conversation.kind != Conversation.Kind.DIRECT and not private
+    extra = {}
+    if is_public and mention_customer is not None:
+        extra["mention_customer"] = bool(mention_customer)
     parent = ""
     if private and conversation.kind != Conversation.Kind.DIRECT:
         parent = private_reply_target(conversation).external_id
@@ -213,6 +229,7 @@ def reply_create(
             author=author,
             status=Message.Status.QUEUED,
             parent_external_id=parent,
+            extra=extra,
             attachments=[
                 {"type": a.type, "url": a.url, "name": a.name, "extra": a.extra}
                 for a in attachments
@@ -239,7 +256,13 @@ def reply_create(
         _enqueue_send(message)
         realtime.publish(
             realtime.account_streams(conversation.account_id, conversation.pk),
-            {"type": "message.created", "conversation": conversation.pk, "message": message.pk},
+            {
+                "type": "message.created",
+                "conversation": conversation.pk,
+                "message": message.pk,
+                "direction": message.direction,
+                "actor": message.author_id,
+            },
         )
     return message
 
@@ -317,7 +340,7 @@ def _outbound(message: Message) -> Outbound:
         message_id=message.pk,
         account_external_id=message.account.external_id,
         credentials=message.account.credentials,
-        options=message.account.options,
+        options=_send_options(message),
         conversation_kind=conversation.kind,
         thread_key=conversation.thread_key,
         recipient_external_id=identity.external_id if identity else "",
@@ -335,6 +358,14 @@ def _outbound(message: Message) -> Outbound:
         account_name=message.account.name,
         private_reply=conversation.kind != Conversation.Kind.DIRECT and not message.public,
     )
+
+
+def _send_options(message: Message) -> dict:
+    """The account's options, with this reply's own choice of mentioning the commenter."""
+    options = dict(message.account.options)
+    if "mention_customer" in message.extra:
+        options["mention_commenter"] = message.extra["mention_customer"]
+    return options
 
 
 def _backoff(attempt: int) -> float:

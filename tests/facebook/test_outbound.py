@@ -146,7 +146,7 @@ def test_a_public_reply_threads_under_the_top_comment_and_dedupes_its_webhook(
     reply = send(thread(top), "Yes, both!", by=world.bob)
 
     [call] = graph_calls(fake_graph, "POST", f"{top}/comments")
-    assert call["message"] == "Yes, both!"
+    assert call["message"] == "Yes, both!\n— Bob"  # signed: a public reply by an agent
     assert reply.status == Message.Status.SENT and reply.public
     # The Page's own comment comes back as a feed webhook: still one message.
     ingest(
