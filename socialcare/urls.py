@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("inbox.api.urls")),
     path("settings/", include("inbox.settings_urls")),
+    path("canned/", include("inbox.canned_urls")),
     path("settings/channels/facebook/", include("channels_fb.connect_urls")),
     path("settings/channels/viber/", include("channels_viber.connect_urls")),
     path("", include("channels_fb.urls")),
