@@ -27,13 +27,14 @@ PYTHON ?= $(shell command -v python3.12 2>/dev/null || command -v python3)
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: help run test bench lint format migrate demo install install-dev clean distclean
+.PHONY: help run test bench lint format messages migrate demo install install-dev clean distclean
 
 help:
 	@echo "make run     install, migrate, load the demo, start web + worker + beat on PORT ($(PORT))"
 	@echo "make test    install (with dev tools) and run the whole suite"
 	@echo "make bench   generate data at scale on PostgreSQL and measure (BENCH_ARGS=...)"
 	@echo "make lint    ruff check and ruff format --check"
+	@echo "make messages  collect the strings to translate into locale/ and compile them"
 	@echo "make migrate / make demo / make clean / make distclean"
 
 # --- install ----------------------------------------------------------------------------
@@ -111,6 +112,26 @@ lint: install-dev
 format: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# The languages socialcare ships besides English (settings.LANGUAGES, as locale names).
+LOCALES := el be he ru zh_Hans
+# Not ours to translate: the virtualenv, the tests, generated and local files.
+I18N_IGNORE := --ignore=.venv --ignore=tests --ignore=staticfiles --ignore=var --ignore=bench \
+	--ignore=test-output
+# Gather every translatable string (Python, templates) into locale/<lang>/LC_MESSAGES/django.po,
+# keeping the translations already there, then compile the .mo files the app loads (they
+# are committed: tests/test_translations.py checks they match the .po files). JavaScript gets
+# its words from the templates; should a script ever call gettext(), its djangojs catalog is
+# made too. Needs GNU gettext (apt install gettext).
+messages: DEBUG ?= 1
+messages: install
+	DEBUG=$(DEBUG) $(PY) manage.py makemessages $(addprefix -l ,$(LOCALES)) \
+		--domain django --add-location file --no-obsolete $(I18N_IGNORE)
+	if grep -rqE '\b(n|p|np)?gettext\(' static/js; then \
+		DEBUG=$(DEBUG) $(PY) manage.py makemessages $(addprefix -l ,$(LOCALES)) \
+			--domain djangojs --add-location file --no-obsolete $(I18N_IGNORE); \
+	fi
+	DEBUG=$(DEBUG) $(PY) manage.py compilemessages $(I18N_IGNORE)
 
 # Caches, collected static files, the local queue and test databases; keeps the demo
 # database under var/ and the virtualenv.

@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "inbox.middleware.AgentLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -231,6 +232,10 @@ SOCIALCARE_SEND_MAX_ATTEMPTS = int(os.environ.get("SOCIALCARE_SEND_MAX_ATTEMPTS"
 SOCIALCARE_SEND_BACKOFF_BASE = float(os.environ.get("SOCIALCARE_SEND_BACKOFF_BASE", "2"))
 SOCIALCARE_SEND_BACKOFF_MAX = float(os.environ.get("SOCIALCARE_SEND_BACKOFF_MAX", "600"))
 SOCIALCARE_SLA_MINUTES = int(os.environ.get("SOCIALCARE_SLA_MINUTES", "60"))
+# The live stream (SSE): a comment this often keeps proxies from closing it; it ends after
+# the maximum so the browser reconnects (and picks up team changes).
+SOCIALCARE_SSE_KEEPALIVE = float(os.environ.get("SOCIALCARE_SSE_KEEPALIVE", "15"))
+SOCIALCARE_SSE_MAX_SECONDS = float(os.environ.get("SOCIALCARE_SSE_MAX_SECONDS", "300"))
 
 # --- Facebook Page channel (see ../shared/channels/meta.md) ----------------------------------
 # The channel is on when its app secret is set (the sandbox brings its own app). Setting
