@@ -381,6 +381,8 @@ def _contact_rows(rng: random.Random, plans: Sequence[Plan]) -> Iterator[dict]:
             "tags": "[]",
             "notes": "",
             "merged_into_id": None,
+            "merged_by_id": None,
+            "merged_at": None,
             "created_at": plan.first_at,
         }
 
