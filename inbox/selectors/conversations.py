@@ -221,30 +221,26 @@ def _sorted(qs: QuerySet[Conversation], f: ConversationFilters) -> QuerySet[Conv
 def folder_counts_for(
     *, user: AbstractBaseUser, teams: Iterable[int] = ()
 ) -> dict[str, int | None]:
-    """Every folder's count in two aggregate queries, `teams` giving the team folders.
+    """Every folder's count in one aggregate query, `teams` giving the team folders.
 
-    The first counts the conversations not done (the partial index answers most of it);
-    the second starts from the few failed sends and unseen mentions. Done has no count:
-    it is most of the table and the number means nothing to an agent.
+    It reads the conversations not done (the partial index answers most of it) and the
+    few done ones with a failed send or an unseen mention. Done has no count: it is most
+    of the table and the number means nothing to an agent.
     """
-    not_done = {
-        "open": Count("pk", filter=Q(status=Conversation.Status.OPEN)),
-        "follow_up": Count("pk", filter=Q(status=Conversation.Status.FOLLOW_UP)),
-        "mine": Count("pk", filter=Q(assignee=user)),
-        "unassigned": Count("pk", filter=Q(assignee__isnull=True)),
-    }
-    for team in teams:
-        key = f"{TEAM_PREFIX}{team}"
-        not_done[key] = Count("pk", filter=_folder_q(user, key))
-    visible = conversations_for(user)
-    counts = visible.exclude(status=Conversation.Status.DONE).aggregate(**not_done)
+    not_done = ~Q(status=Conversation.Status.DONE)
     failed, mentions = failed_q(), Q(pk__in=unseen_mentions_for(user))
-    counts.update(
-        visible.filter(failed | mentions).aggregate(
-            failed=Count("pk", filter=failed), mentions=Count("pk", filter=mentions)
-        )
-    )
-    return {**counts, "done": None}
+    counts = {
+        "open": Q(status=Conversation.Status.OPEN),
+        "follow_up": Q(status=Conversation.Status.FOLLOW_UP),
+        "mine": not_done & Q(assignee=user),
+        "unassigned": not_done & Q(assignee__isnull=True),
+        **{f"{TEAM_PREFIX}{team}": _folder_q(user, f"{TEAM_PREFIX}{team}") for team in teams},
+        "failed": failed,
+        "mentions": mentions,
+    }
+    aggregates = {key: Count("pk", filter=q) for key, q in counts.items()}
+    found = conversations_for(user).filter(not_done | failed | mentions).aggregate(**aggregates)
+    return {**found, "done": None}
 
 
 def unseen_mentions_for(user: AbstractBaseUser) -> QuerySet[Note]:

@@ -3,9 +3,9 @@
 import pytest
 
 from inbox import services
-from inbox.models import Activity, Conversation
+from inbox.models import Activity, Conversation, Message
 from inbox.selectors import conversations_for, folder_counts_for
-from tests.factories import ConversationFactory, LabelFactory
+from tests.factories import ConversationFactory, LabelFactory, MessageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -114,13 +114,17 @@ def test_an_empty_note_is_refused(world, conversation):
         services.note_create(conversation=conversation, author=world.alice, text="   ")
 
 
-def test_folder_counts_come_from_two_queries(world, conversation, django_assert_num_queries):
+def test_folder_counts_come_from_one_aggregate(world, conversation, django_assert_num_queries):
     ConversationFactory(account=world.acme, status="done")
     ConversationFactory(account=world.acme, assignee=world.alice)
     ConversationFactory(account=world.other)
+    # Done, yet a reply failed and Bob mentioned Alice: both still count.
+    done = ConversationFactory(account=world.acme, status="done")
+    MessageFactory(conversation=done, direction=Message.Direction.OUT, status=Message.Status.FAILED)
+    services.note_create(conversation=done, author=world.bob, text="@alice look at this")
 
-    # The admin-role check, one aggregate over what is not done, one over failures and mentions.
-    with django_assert_num_queries(3):
+    # The admin-role check, then one aggregate for every folder.
+    with django_assert_num_queries(2):
         counts = folder_counts_for(user=world.alice, teams=[world.support.pk])
 
     assert counts == {
@@ -130,8 +134,8 @@ def test_folder_counts_come_from_two_queries(world, conversation, django_assert_
         "mine": 1,
         "unassigned": 1,
         f"team-{world.support.pk}": 2,
-        "mentions": 0,
-        "failed": 0,
+        "mentions": 1,
+        "failed": 1,
     }
 
 
