@@ -278,9 +278,7 @@ def test_platform_data_missing_optional_keys_still_renders(
     """What a platform leaves out of a message (a postback without a quick reply, a link
     without a title, a reaction without an emoji) shows what is there, never an error."""
     convo = ConversationFactory(account=world.acme)
-    MessageFactory(
-        conversation=convo, extra=extra, attachments=attachments, reactions=reactions
-    )
+    MessageFactory(conversation=convo, extra=extra, attachments=attachments, reactions=reactions)
     response = world.client_for(world.alice).get(f"/c/{convo.pk}/")
     assert response.status_code == 200
     assert shown in response.text
