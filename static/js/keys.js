@@ -174,8 +174,14 @@
   document.addEventListener(
     "close",
     (event) => {
-      if (event.target.id === "shortcuts" && opener && opener.isConnected) {
-        opener.focus();
+      if (event.target.id !== "shortcuts" || !opener) {
+        return;
+      }
+      // A live update may have redrawn the opener (the folders' button) meanwhile: its
+      // replacement has the same id.
+      const back = opener.isConnected ? opener : opener.id && document.getElementById(opener.id);
+      if (back) {
+        back.focus();
       }
     },
     true,
