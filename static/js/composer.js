@@ -2,9 +2,6 @@
 // Ctrl+Enter (Cmd+Enter) to send, and the suggestion lists ("/" canned responses in a
 // reply, "@" teammates in a note). Every visible word comes from the server: the
 // #composer-strings JSON block and the rendered options.
-//
-// Other scripts open a mode with:
-//   document.dispatchEvent(new CustomEvent("composer:open", {detail: {mode: "note"}}))
 (() => {
   "use strict";
 
@@ -71,11 +68,6 @@
     event.preventDefault();
     setMode(tab.closest(".composer"), next.dataset.mode, false);
     next.focus();
-  });
-
-  document.addEventListener("composer:open", (event) => {
-    const composer = document.getElementById("composer");
-    if (composer) setMode(composer, (event.detail && event.detail.mode) || "reply", true);
   });
 
   // --- drafts -------------------------------------------------------------------------

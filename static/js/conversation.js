@@ -109,33 +109,6 @@
     }
   });
 
-  // Someone else changed this customer (live.js passes the stream's events on): fetch the
-  // panel again, unless the agent is working in it right now.
-  document.addEventListener("socialcare:live", async (event) => {
-    const change = event.detail || {};
-    const panel = document.getElementById("customer-panel");
-    if (change.type !== "contact.updated" || !panel || panel.contains(document.activeElement)) {
-      return;
-    }
-    const shown = (panel.dataset.contacts || "").split(",").map(Number);
-    if (!(change.contacts || []).some((pk) => shown.includes(pk))) {
-      return;
-    }
-    const answer = await fetch(panel.dataset.panelUrl, { headers: { "HX-Request": "true" } });
-    if (!answer.ok || answer.status !== 200) {
-      return;
-    }
-    const box = document.createElement("template");
-    box.innerHTML = await answer.text();
-    const fresh = box.content.querySelector("#customer-panel");
-    const current = document.getElementById("customer-panel");
-    if (fresh && current && !current.contains(document.activeElement)) {
-      current.replaceWith(fresh);
-      window.htmx?.process(fresh);
-      rememberPanel(document);
-    }
-  });
-
   document.addEventListener("DOMContentLoaded", () => {
     rememberPanel(document);
     const pane = document.getElementById("conversation-pane");

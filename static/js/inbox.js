@@ -1,23 +1,8 @@
-// The list pane: keep its rows in step with the conversation opened through HTMX, and the
-// bulk toolbar with the rows selected. Every word shown comes from the template (data-*).
+// The list pane: rows marked unread again, and the bulk toolbar in step with the rows
+// selected (conversation.js marks the opened row). Every word shown comes from the
+// template (data-*).
 (() => {
   const list = () => document.getElementById("list-pane");
-
-  // The opened row becomes the current one and is no longer unread (the server marked it
-  // read for this agent).
-  document.addEventListener("htmx:afterRequest", (event) => {
-    const link = event.detail.elt;
-    if (!event.detail.successful || !link.matches || !link.matches(".row > a")) {
-      return;
-    }
-    document.querySelectorAll(".row > a[aria-current]").forEach((other) => {
-      other.removeAttribute("aria-current");
-    });
-    link.setAttribute("aria-current", "true");
-    const row = link.parentElement;
-    row.classList.remove("is-unread");
-    row.querySelectorAll(".unread-marker").forEach((marker) => marker.remove());
-  });
 
   // "Mark unread" (in the conversation's header) answers with this event: bold again.
   document.body.addEventListener("conversation-unread", (event) => {
@@ -48,7 +33,7 @@
     toolbar.hidden = chosen === 0;
     const count = toolbar.querySelector(".bulk-count");
     if (count) {
-      count.textContent = chosen ? `${count.dataset.selectedText} ${chosen}` : "";
+      count.textContent = chosen ? count.dataset.selectedText.replace("%(count)s", chosen) : "";
     }
     const all = document.getElementById("select-all");
     if (all) {
@@ -70,15 +55,9 @@
     }
   });
 
-  // New rows (a page more, a live update, a new search) and a new list pane; after a bulk
-  // action its answer takes the focus.
-  document.addEventListener("htmx:afterSettle", (event) => {
-    syncToolbar();
-    const answer = event.detail.elt?.id === "list-pane" && list()?.querySelector("[data-focus]");
-    if (answer) {
-      answer.focus();
-    }
-  });
+  // New rows (a page more, a live update, a new search) and a new list pane. (A bulk
+  // action's answer is marked data-autofocus: conversation.js focuses it.)
+  document.addEventListener("htmx:afterSettle", syncToolbar);
   document.addEventListener("DOMContentLoaded", syncToolbar);
   if (document.readyState !== "loading") {
     syncToolbar();

@@ -97,22 +97,12 @@
   }
 
   // "reply" or "note": switch the composer to that mode (its tab), then into its text box.
-  // Each mode has its own form (#reply-form, #note-form) or shares #reply-form.
   function compose(mode) {
-    const switcher = document.querySelector(
-      `#conversation-pane [data-composer-mode="${mode}"], ` +
-        `#conversation-pane [role="tab"][data-mode="${mode}"]`,
-    );
-    const chosen = ["aria-selected", "aria-pressed"].some(
-      (state) => switcher && switcher.getAttribute(state) === "true",
-    );
-    if (switcher && !chosen && !switcher.checked) {
-      switcher.click();
+    const tab = document.querySelector(`#conversation-pane [role="tab"][data-mode="${mode}"]`);
+    if (tab && tab.getAttribute("aria-selected") !== "true") {
+      tab.click();
     }
-    const form =
-      document.getElementById(`${mode}-form`) ||
-      (switcher ? document.getElementById("reply-form") : null);
-    const text = form && form.querySelector("textarea");
+    const text = document.querySelector(`#${mode}-form textarea`);
     if (!text || text.closest("[hidden]")) {
       return false;
     }
@@ -125,17 +115,13 @@
   function assign() {
     const control = document.querySelector("#conversation-pane [data-shortcut='assign']");
     if (!control) {
-      return click("#conversation-pane form[action*='/assign-to-me/'] button[type='submit']");
+      return false;
     }
-    if (control.matches("button, input[type='submit']")) {
-      return click("#conversation-pane [data-shortcut='assign']");
+    if (control.matches("button")) {
+      control.click();
+    } else {
+      control.focus();
     }
-    if (control.matches("details")) {
-      control.open = true;
-      (control.querySelector("select, input, a[href]") || control).focus();
-      return true;
-    }
-    control.focus();
     return true;
   }
 

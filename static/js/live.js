@@ -20,9 +20,6 @@
   const TYPING_EVERY_MS = 4000;
   const TYPING_IDLE_MS = 8000;
   const MAX_BACKOFF_MS = 30000;
-  // Events this file does not act on itself, passed on to the page as "socialcare:live".
-  const OTHERS_LISTEN_TO = ["contact.updated"];
-
   // --- small helpers ----------------------------------------------------------------------
 
   const fill = (template, name) => template.replace("%(name)s", name);
@@ -415,7 +412,34 @@
         refreshPresence(event.conversation);
       }
     },
+    "contact.updated": refreshCustomerPanel,
   };
+
+  // Someone changed the customer on screen: their panel again, unless the agent is working
+  // in it right now. It stays folded if the agent folded it.
+  async function refreshCustomerPanel(event) {
+    const panel = document.getElementById("customer-panel");
+    if (!panel || panel.contains(document.activeElement)) {
+      return;
+    }
+    const shown = (panel.dataset.contacts || "").split(",").map(Number);
+    if (!(event.contacts || []).some((pk) => shown.includes(pk))) {
+      return;
+    }
+    const answer = await fetchLatest("customer-panel", panel.dataset.panelUrl);
+    const found = answer && answer.status === 200 ? parse(answer.html) : null;
+    const fresh = found && found.querySelector("#customer-panel");
+    const current = document.getElementById("customer-panel");
+    if (!fresh || !current || current.contains(document.activeElement)) {
+      return;
+    }
+    const folded = current.querySelector("details[data-remember]");
+    const details = fresh.querySelector("details[data-remember]");
+    if (folded && details) {
+      details.open = folded.open;
+    }
+    swap(current, fresh);
+  }
 
   // --- the stream -----------------------------------------------------------------------
 
@@ -456,7 +480,7 @@
       stop();
       connect();
     });
-    for (const type of [...Object.keys(handlers), ...OTHERS_LISTEN_TO]) {
+    for (const type of Object.keys(handlers)) {
       stream.addEventListener(type, (message) => {
         let event;
         try {
@@ -464,11 +488,7 @@
         } catch {
           return;
         }
-        if (handlers[type]) {
-          handlers[type](event);
-        }
-        // Other parts of the page may follow too (document, "socialcare:live").
-        document.dispatchEvent(new CustomEvent("socialcare:live", { detail: event }));
+        handlers[type](event);
       });
     }
   }

@@ -6,11 +6,13 @@ is eager, so a webhook is ingested, and a reply sent, inside the request that ma
 
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 
 from inbox.models import Conversation
+from inbox.services import contacts as customers
 from tests.e2e.browser import SCREENSHOTS, chromium_page, customer, log_in
 from tests.helpers import message_event, sign, webhook_body
 
@@ -81,6 +83,14 @@ def test_a_webhook_shows_in_the_open_list_and_conversation_without_reload(live_s
         expect(rows.first).to_contain_text("Γεια σας!")
         expect(page.get_by_role("link", name=re.compile(r"^All open\s+2$"))).to_be_visible()
         expect(page.locator("#live-announcer")).to_contain_text("New message from")
+
+        # Bob tags Maria elsewhere: her panel here shows it.
+        # (in a thread of its own: Playwright's loop makes this one look async to Django)
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(
+                customers.contact_tag_add, contact=maria.contact, tag="wholesale", by=world.bob
+            ).result()
+        expect(page.locator("#customer-panel")).to_contain_text("wholesale")
         # All of it without a reload: the page is the one the test marked.
         assert page.evaluate("window.stillThisPage") is True
 
