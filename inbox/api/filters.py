@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from inbox.adapters import adapters
+from inbox.forms.list import MAX_ID
 from inbox.models import Conversation
 from inbox.selectors import ConversationFilters
 
-from .serializers import MAX_ID, AllowedChoiceField
+from .serializers import AllowedChoiceField
 
 
 class ConversationQuerySerializer(serializers.Serializer):

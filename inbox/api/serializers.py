@@ -28,9 +28,6 @@ from inbox.models import (
 from inbox.selectors.api import labels_all, teams_all, users_all
 from inbox.selectors.library import canned_scope
 
-# The largest id a database integer column holds; a bigger number is bad input, not a 500.
-MAX_ID = 2**63 - 1
-
 
 def display_name(user: AbstractBaseUser) -> str:
     return user.get_full_name() or user.get_username()

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from inbox.models import Conversation
 from inbox.selectors.pages import filter_choices_for
 
+from .list import MAX_ID
+
 # One page of the list is 25 rows; a crafted post of thousands is refused, not run.
 MAX_ROWS = 200
 NO_CHANGE = ("", _("No change"))
@@ -76,7 +78,7 @@ class BulkForm(forms.Form):
             )
         ids = []
         for value in raw:
-            if not (value.isascii() and value.isdigit() and 0 < int(value) < 2**63):
+            if not (value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID):
                 raise forms.ValidationError(
                     _("“%(value)s” is not a conversation id.") % {"value": value}
                 )

@@ -38,8 +38,7 @@ class AssignForm(forms.Form):
                 _("Only a team lead or an admin can assign others; use “Assign to me”.")
             )
         kind, _sep, number = value.partition("-")
-        people = self.choices.users if self.choices else []
-        teams = self.choices.teams if self.choices else []
+        people, teams = self.choices.users, self.choices.teams
         if number.isdigit() and kind == "user":
             user = next((u for u in people if u.pk == int(number)), None)
             if user is not None:

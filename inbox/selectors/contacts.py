@@ -10,16 +10,14 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
-from django.db.models.lookups import Contains, IContains, Lookup
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from inbox.db import Fold
 from inbox.models import Contact, Conversation, Identity
 
 from .access import accounts_for, conversations_for, is_admin
+from .search import folded_contains
 
 # The "top customer" switch is a tag the panel shows as a switch, not as a free tag.
 TOP_CUSTOMER_TAG = "top-customer"
@@ -170,23 +168,17 @@ def merge_candidates_for(*, user: AbstractBaseUser, contact: Contact, query: str
     visible = conversations_for(user).filter(contact_id=OuterRef("pk"))
     handle = query.removeprefix("@") or query
     matching_identities = Identity.objects.filter(
-        Q(_contains("name", query)) | Q(_contains("handle", handle)), contact_id=OuterRef("pk")
+        Q(folded_contains("name", query)) | Q(folded_contains("handle", handle)),
+        contact_id=OuterRef("pk"),
     )
     candidates = (
         Contact.objects.filter(Exists(visible))
-        .filter(Q(_contains("name", query)) | Exists(matching_identities))
+        .filter(Q(folded_contains("name", query)) | Exists(matching_identities))
         .exclude(pk__in=group)
         .exclude(merged_into_id__in=group)
         .order_by("name", "pk")[:CANDIDATE_LIMIT]
     )
     return list(candidates.prefetch_related(_visible_identities(user)))
-
-
-def _contains(field: str, text: str) -> Lookup:
-    """Case-insensitive in any script: SQLite's LIKE folds only ASCII (see inbox.db)."""
-    if connection.vendor == "sqlite":
-        return Contains(Fold(F(field)), text.casefold())
-    return IContains(F(field), text)
 
 
 def _visible_identities(user: AbstractBaseUser) -> Prefetch:

@@ -41,7 +41,6 @@ TEAM_PREFIX = "team-"
 
 NEWEST = "newest"
 WAITING = "waiting"
-SORTS = (NEWEST, WAITING)
 
 # Keyset pagination: rows strictly after this (the sort key's value, id). The value is
 # None for the rows at the end of "longest waiting" (nobody waiting).

@@ -15,7 +15,6 @@ from inbox.models import CannedResponse, Conversation, Membership
 
 from .access import is_admin, teams_led_by
 
-SCOPES = ("personal", "team", "everyone")
 SUGGESTIONS = 8
 
 

@@ -24,7 +24,8 @@ def search_words(query: str) -> list[str]:
     return query.split()[:MAX_WORDS]
 
 
-def _contains(field: str, word: str) -> Lookup:
+def folded_contains(field: str, word: str) -> Lookup:
+    """`field` holds `word`, case-insensitively in any script (SQLite: see inbox.db)."""
     if connection.vendor == "sqlite":
         return Contains(Fold(F(field)), word.casefold())
     return IContains(F(field), word)
@@ -32,14 +33,14 @@ def _contains(field: str, word: str) -> Lookup:
 
 def _word_q(word: str) -> Q:
     in_messages = Message.objects.filter(conversation=OuterRef("pk")).filter(
-        _contains("text", word)
+        folded_contains("text", word)
     )
     handle = word.removeprefix("@") or word
     return (
         Q(Exists(in_messages))
-        | Q(_contains("contact__name", word))
-        | Q(_contains("identity__name", word))
-        | Q(_contains("identity__handle", handle))
+        | Q(folded_contains("contact__name", word))
+        | Q(folded_contains("identity__name", word))
+        | Q(folded_contains("identity__handle", handle))
     )
 
 

@@ -9,7 +9,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from inbox.models import AgentProfile, Conversation
+from inbox.models import Conversation
+from inbox.selectors.agents import agent_profile_for
 
 # The placeholders a canned response may hold, with what each becomes (shown on the form).
 PLACEHOLDERS = {
@@ -71,8 +72,7 @@ def sign_off_for(agent: AbstractBaseUser | None) -> str:
     """The line signed under the agent's public replies, or "" when they turned it off."""
     if agent is None:
         return ""
-    on = AgentProfile.objects.filter(user=agent).values_list("sign_off", flat=True).first()
-    if on is False:
+    if not agent_profile_for(user=agent).sign_off:
         return ""
     return _("— %(name)s") % {"name": agent_first_name(agent)}
 

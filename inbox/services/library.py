@@ -5,8 +5,6 @@ the ones shared with everyone by admins. A shortcut is unique within its scope (
 person's, one team's, everyone's); the same shortcut may mean different things in two.
 """
 
-from typing import Any
-
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_unicode_slug
@@ -18,9 +16,7 @@ from inbox.selectors import is_admin, teams_led_by
 from inbox.selectors.library import canned_response_manageable
 
 from .composer import placeholder_values, placeholders_fill
-from .conversations import NotAllowed
-
-UNSET: Any = object()
+from .conversations import UNSET, NotAllowed
 
 
 class BadShortcut(ValueError):

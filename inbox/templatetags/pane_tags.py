@@ -15,7 +15,7 @@ def list_qs(context: dict[str, Any]) -> str:
     context (live updates) take it from the request."""
     if context.get("list_query"):
         return context["list_query"]
-    from inbox.views.pane import list_query  # views import this library's templates
+    from inbox.views.pages import list_query  # views import this library's templates
 
     request = context.get("request")
     folder = context.get("folder") or ""

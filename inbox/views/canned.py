@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -54,7 +55,10 @@ def canned_list(request: HttpRequest) -> HttpResponse:
         "filtered": any(filters.values()),
     }
     template = f"{LIST}#results" if is_partial(request) else LIST
-    return render(request, template, context)
+    response = render(request, template, context)
+    # One URL, a fragment or the page: caches (and the back button) must tell them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -20,8 +20,8 @@ from inbox.selectors.thread import ThreadEntry
 from inbox.services.library import canned_response_use
 
 from .common import REFUSED, conversation_or_404, is_partial, render_fragment
-from .pages import folder_of
-from .pane import back_to, full_page, list_query, pane_context
+from .pages import folder_of, list_query
+from .pane import back_to, full_page, pane_context
 
 REPLY_FORM = "inbox/composer.html#reply_form"
 REPLY_SENT = "inbox/composer.html#reply_sent"

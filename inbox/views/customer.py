@@ -31,8 +31,8 @@ from inbox.selectors.contacts import (
 from inbox.services import contacts as customers
 
 from .common import REFUSED, conversation_or_404, is_partial, render_fragment
-from .pages import folder_of
-from .pane import back_to, full_page, list_params, list_query, pane_context
+from .pages import folder_of, list_query
+from .pane import back_to, full_page, list_params, pane_context
 
 PANEL = "inbox/customer.html#customer_panel"
 NOTES_STATUS = "inbox/customer.html#notes_status"

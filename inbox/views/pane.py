@@ -21,7 +21,7 @@ from inbox.selectors.thread import thread_entries_for
 
 from . import pages
 from .common import REFUSED, is_partial, render_fragment
-from .pages import folder_of, folders_context, list_context
+from .pages import folder_of, folders_context, list_context, list_query
 
 CONVERSATION_PANE = "inbox/conversation.html#conversation_pane"
 PANE_CHANGED = "inbox/conversation.html#pane_changed"
@@ -63,11 +63,6 @@ def pane_context(
             **customer_panel_for(user=request.user, conversation=convo),
         )
     return context
-
-
-def list_query(request: HttpRequest) -> str:
-    """The list's query string, for URLs that should come back to the same list."""
-    return pages.list_query(request)
 
 
 def list_params(request: HttpRequest) -> list[tuple[str, str]]:

@@ -15,7 +15,7 @@ from inbox.forms.preferences import PreferencesForm
 from inbox.selectors.agents import agent_profile_for
 from inbox.services.agents import agent_profile_update
 
-BAD_INPUT = 400
+from .common import BAD_INPUT
 
 
 @require_http_methods(["GET", "POST"])
