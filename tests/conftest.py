@@ -7,7 +7,9 @@ agent of Sales, which works another page. Adam is an admin.
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import timezone, translation
 from rest_framework.authtoken.models import Token
 
 from inbox.adapters import register, unregister
@@ -24,6 +26,15 @@ def test_settings(settings):
     settings.ROOT_URLCONF = "tests.urls"
     # The world's five users would take seconds to hash with the production hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def back_to_the_defaults():
+    """A request for an agent with a saved language or time zone leaves its activation in
+    the thread (the middleware's); the next test starts afresh."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+    timezone.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
 from django.template import engines
 from django.test import RequestFactory
-from django.utils import timezone, translation
 
 from inbox.middleware import AgentLocaleMiddleware
 from inbox.models import AgentProfile
@@ -18,14 +17,6 @@ pytestmark = pytest.mark.django_db
 
 # 20:30 on the 1st of March in London is 05:30 on the 2nd in Tokyo.
 EVENING_IN_UTC = datetime(2026, 3, 1, 20, 30, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def back_to_the_defaults():
-    """Middleware leaves its activation in the thread; the next test starts afresh."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
-    timezone.deactivate()
 
 
 def prefers(user, **fields) -> None:

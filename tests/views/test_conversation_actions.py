@@ -373,6 +373,9 @@ def test_a_change_that_keeps_the_row_in_the_list_keeps_the_row(world, maria):
         f"/c/{maria.pk}/priority/?folder=open", {"priority": "2"}, **HTMX
     )
 
+    assert response.status_code == 200
+    maria.refresh_from_db()
+    assert maria.priority == 2
     assert 'hx-swap-oob="delete"' not in response.text
 
 
@@ -409,4 +412,5 @@ def test_a_lead_of_another_team_sees_no_assign_select(world, maria):
 
     page = world.client_for(world.lena).get(f"/c/{maria.pk}/").text
 
+    assert f'value="team-{world.support.pk}"' in page
     assert f'value="team-{night.pk}"' not in page

@@ -170,6 +170,7 @@ def test_our_own_replies_do_not_mark_anything_read(world, maria):
         conversation=maria, direction=Message.Direction.OUT, author=world.bob, identity=None
     )
 
-    world.client_for(world.alice).get(f"/c/{maria.pk}/m/{reply.pk}/", **HTMX)
+    response = world.client_for(world.alice).get(f"/c/{maria.pk}/m/{reply.pk}/", **HTMX)
 
+    assert response.status_code == 200
     assert not ConversationRead.objects.filter(conversation=maria).exists()

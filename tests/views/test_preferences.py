@@ -2,7 +2,6 @@
 
 import pytest
 from django.conf import settings
-from django.utils import timezone, translation
 
 from inbox.models import AgentProfile
 from inbox.services.agents import agent_profile_update
@@ -11,13 +10,6 @@ pytestmark = pytest.mark.django_db
 
 PAGE = "/settings/me/"
 SWITCHER = "/settings/language/"
-
-
-@pytest.fixture(autouse=True)
-def back_to_the_defaults():
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
-    timezone.deactivate()
 
 
 def choices(**overrides) -> dict:

@@ -64,6 +64,7 @@ def test_replying_turns_back_into_viewing_when_the_typing_stops(world, convo, cl
 
 def test_presence_expires_without_a_renewal(world, convo, clock):
     say(world, world.bob, convo, "viewing")
+    assert "<bdi>Bob</bdi> is viewing" in header_of(world, world.alice, convo)
     clock[0] += presence.TTL_SECONDS + 1
 
     assert "is viewing" not in header_of(world, world.alice, convo)
@@ -80,6 +81,7 @@ def test_a_renewal_keeps_the_presence(world, convo, clock):
 
 def test_leaving_ends_the_presence_at_once(world, convo):
     say(world, world.bob, convo, "viewing")
+    assert "<bdi>Bob</bdi> is viewing" in header_of(world, world.alice, convo)
     say(world, world.bob, convo, "left")
 
     assert "is viewing" not in header_of(world, world.alice, convo)
