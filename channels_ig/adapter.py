@@ -14,6 +14,7 @@ from inbox.sandbox import sandbox_send
 class InstagramAdapter(ChannelAdapter):
     kind = "instagram"
     label = _("Instagram")
+    simulated = True
     capabilities = Capabilities(
         public_reply=True,
         private_reply=True,

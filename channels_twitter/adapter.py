@@ -12,6 +12,7 @@ from inbox.sandbox import sandbox_send
 class TwitterAdapter(ChannelAdapter):
     kind = "twitter"
     label = _("X (Twitter)")
+    simulated = True
     capabilities = Capabilities(public_reply=True, private_reply=True, max_text_length=280)
     credential_fields = (
         CredentialField("account_id", _("X user ID")),

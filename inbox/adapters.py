@@ -161,6 +161,9 @@ class ChannelAdapter:
     sandbox_credentials: ClassVar[dict[str, str]] = {}
     # Hosts media may be downloaded from (suffix match); nothing else is fetched.
     media_hosts: ClassVar[tuple[str, ...]] = ()
+    # A stand-in until the channel is built: no webhook, replies reach the sandbox only.
+    # The settings screens and `channels list` say so instead of calling it active.
+    simulated: ClassVar[bool] = False
 
     def parse(self, payload: Any, *, account_external_id: str = "") -> list[InboundItem]:
         """Platform payload -> inbound items. Pure: no database, no HTTP.

@@ -14,7 +14,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
-from inbox.adapters import MODERATION_ACTIONS
+from inbox.adapters import MODERATION_ACTIONS, get_adapter
 from inbox.items import Attachment
 from inbox.models import (
     CannedResponse,
@@ -414,10 +414,23 @@ class CannedResponseCreateSerializer(serializers.Serializer):
 class AccountSerializer(serializers.ModelSerializer):
     """Never the credentials."""
 
+    simulated = serializers.SerializerMethodField(
+        help_text=_(
+            "A stand-in channel not built yet in this version: it receives no webhooks and "
+            "its replies reach only the sandbox."
+        )
+    )
+
     class Meta:
         model = ChannelAccount
-        fields = ["id", "kind", "name", "avatar_url", "status", "status_reason"]
+        fields = ["id", "kind", "name", "avatar_url", "status", "status_reason", "simulated"]
         read_only_fields = fields
+
+    def get_simulated(self, account: ChannelAccount) -> bool:
+        try:
+            return get_adapter(account.kind).simulated
+        except LookupError:
+            return False
 
 
 class LabelSerializer(serializers.ModelSerializer):

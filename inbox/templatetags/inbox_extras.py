@@ -25,6 +25,15 @@ def channel_label(kind: str) -> str:
         return kind
 
 
+@register.filter
+def channel_simulated(kind: str) -> bool:
+    """A stand-in channel (not built yet): shown as simulated, never as active."""
+    try:
+        return get_adapter(kind).simulated
+    except LookupError:
+        return False
+
+
 # The list's channel badge: a letter or two a reader of any script can tell apart; the
 # channel's name is always written next to it.
 CHANNEL_LETTERS = {"facebook": "f", "instagram": "IG", "twitter": "X", "viber": "V"}

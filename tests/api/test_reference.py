@@ -3,7 +3,7 @@
 import pytest
 
 from inbox.models import ChannelAccount
-from tests.factories import LabelFactory
+from tests.factories import AccountFactory, LabelFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,7 @@ def test_an_agent_sees_the_accounts_their_teams_work_without_credentials(world):
             "avatar_url": "",
             "status": "needs_reconnect",
             "status_reason": "the token was revoked",
+            "simulated": False,
         }
     ]
     assert "s3cret-page-token" not in str(accounts)
@@ -40,6 +41,15 @@ def test_an_admin_sees_every_account(world):
     names = [a["name"] for a in results(world, world.adam, "/api/v1/accounts/")]
 
     assert sorted(names) == ["Acme", "Acme Sales"]
+
+
+def test_it_says_which_accounts_are_simulated_stand_ins(world):
+    AccountFactory(kind="twitter", name="@acme", external_id="2244994945")
+
+    accounts = {a["name"]: a for a in results(world, world.adam, "/api/v1/accounts/")}
+
+    assert accounts["@acme"]["simulated"] is True
+    assert accounts["Acme"]["simulated"] is False
 
 
 def test_it_lists_the_labels(world):

@@ -163,6 +163,7 @@ def test_it_lists_accounts_as_json_without_credentials(world):
         "external_id": "acme-page",
         "status": "needs_reconnect",
         "status_reason": "The token was revoked.",
+        "simulated": False,
         "teams": ["Support"],
     }
     assert accounts["sales-page"]["teams"] == ["Sales"]
@@ -201,3 +202,23 @@ def test_it_refuses_an_id_that_is_not_a_number(world):
 def test_it_asks_for_an_action(world):
     with pytest.raises(CommandError, match="required"):
         run()
+
+
+@pytest.mark.parametrize("kind", ["instagram", "twitter"])
+def test_it_says_a_stand_in_channel_is_simulated(world, kind):
+    _out, err = run(
+        "add", kind, "--name", "Stand-in", "--account-id", "stand-in-1", "--access-token", "t"
+    )
+
+    assert "simulated stand-in" in err
+    listed = {a["external_id"]: a for a in json.loads(run("list", "--json")[0])}
+    assert listed["stand-in-1"]["simulated"] is True
+    assert listed["acme-page"]["simulated"] is False
+    row = next(line for line in run("list")[0].splitlines() if "stand-in-1" in line)
+    assert "active (simulated)" in row
+
+
+def test_it_does_not_call_a_built_channel_simulated(world):
+    _out, err = add_shop()
+
+    assert "simulated" not in err

@@ -107,6 +107,20 @@ def test_it_lists_every_account_with_its_teams_and_status(world, adam):
     assert "The Page token was invalidated: the password changed." in page
 
 
+def test_it_marks_stand_in_channels_as_simulated_not_active(world, adam):
+    stand_in = AccountFactory(kind="instagram", name="Acme IG", external_id="17841400000000")
+
+    listing = adam.get("/settings/channels/").content.decode()
+    detail = adam.get(f"/settings/channels/{stand_in.pk}/").content.decode()
+
+    card = listing[listing.index("Acme IG") :]
+    assert "Simulated" in card[: card.index("</li>")]
+    assert "Active" not in card[: card.index("</li>")]
+    assert "It receives no webhooks, and replies reach only the sandbox." in detail
+    acme_card = listing[listing.index(f'id="account-{world.acme.pk}"') :]
+    assert "Active" in acme_card[: acme_card.index("</li>")]
+
+
 def test_it_escapes_account_names(world, adam):
     world.acme.name = "<script>alert(1)</script>"
     world.acme.save()

@@ -23,9 +23,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
-from inbox.adapters import ChannelAdapter, CredentialField, adapters
+from inbox.adapters import ChannelAdapter, CredentialField, adapters, get_adapter
 from inbox.selectors.commands import account_get, accounts_all, team_names, teams_named
 from inbox.services import AccountConnectError, account_connect, account_remove
 
@@ -166,6 +166,8 @@ class Command(BaseCommand):
                 "id": account.pk,
             }
         )
+        if adapter.simulated:
+            self.stderr.write(SIMULATED_WARNING % {"channel": adapter.label})
 
     # --- list ---------------------------------------------------------------------------
 
@@ -178,6 +180,7 @@ class Command(BaseCommand):
                 "external_id": account.external_id,
                 "status": account.status,
                 "status_reason": account.status_reason,
+                "simulated": _simulated(account.kind),
                 "teams": [team.name for team in account.teams.all()],
             }
             for account in accounts_all()
@@ -195,7 +198,9 @@ class Command(BaseCommand):
                 r["kind"],
                 r["name"],
                 r["external_id"],
-                r["status"],
+                _("%(status)s (simulated)") % {"status": r["status"]}
+                if r["simulated"]
+                else r["status"],
                 ", ".join(r["teams"]),
             ]
             for r in rows
@@ -233,3 +238,16 @@ class Command(BaseCommand):
                 raise CommandError(_("Nothing removed."))
         account_remove(account=account)
         self.stderr.write(_("Removed %(summary)s.") % {"summary": summary})
+
+
+SIMULATED_WARNING = gettext_lazy(
+    "Note: the %(channel)s channel is a simulated stand-in in this version of socialcare. "
+    "It receives no webhooks, and replies reach only the sandbox."
+)
+
+
+def _simulated(kind: str) -> bool:
+    try:
+        return get_adapter(kind).simulated
+    except LookupError:
+        return False
