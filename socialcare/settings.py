@@ -31,6 +31,15 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG")
 SANDBOX = env_bool("SOCIALCARE_SANDBOX")
+# The sandbox's app secret and bot tokens are published in this repository, so with it on
+# anyone could sign webhooks as Facebook or Viber: it is for the demo and tests only.
+if SANDBOX and not DEBUG:
+    raise ImproperlyConfigured(
+        "SOCIALCARE_SANDBOX is on while DEBUG is off. The sandbox signs webhooks with a public "
+        "app secret and mounts fake platforms, so anyone could forge deliveries: never run it "
+        "in production. Unset SOCIALCARE_SANDBOX (or set it to 0), or set DEBUG=1 for the "
+        "local demo."
+    )
 
 # Development keys exist only so `make run` and `make test` work out of the box. Without
 # DEBUG they are refused: a production install must set its own.

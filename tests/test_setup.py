@@ -258,6 +258,30 @@ def test_it_starts_without_keys_in_debug_mode(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+def test_it_refuses_the_sandbox_in_production_saying_why(tmp_path):
+    result = start_django(
+        tmp_path, SECRET_KEY=STRONG_SECRET, FIELD_ENCRYPTION_KEY=FERNET_KEY, SOCIALCARE_SANDBOX="1"
+    )
+
+    assert result.returncode != 0
+    assert "SOCIALCARE_SANDBOX is on while DEBUG is off" in result.stderr
+    assert "public app secret" in result.stderr
+
+
+def test_it_starts_the_sandbox_in_debug_mode_as_make_run_does(tmp_path):
+    result = start_django(tmp_path, DEBUG="1", SOCIALCARE_SANDBOX="1")
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_it_starts_in_production_with_the_sandbox_explicitly_off(tmp_path):
+    result = start_django(
+        tmp_path, SECRET_KEY=STRONG_SECRET, FIELD_ENCRYPTION_KEY=FERNET_KEY, SOCIALCARE_SANDBOX="0"
+    )
+
+    assert result.returncode == 0, result.stderr
+
+
 # --- /healthz -----------------------------------------------------------------------------
 
 
