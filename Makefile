@@ -27,12 +27,13 @@ PYTHON ?= $(shell command -v python3.12 2>/dev/null || command -v python3)
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: help run test bench lint format messages migrate demo install install-dev clean distclean
+.PHONY: help run test bench faults lint format messages migrate demo install install-dev clean distclean
 
 help:
 	@echo "make run     install, migrate, load the demo, start web + worker + beat on PORT ($(PORT))"
 	@echo "make test    install (with dev tools) and run the whole suite"
 	@echo "make bench   generate data at scale on PostgreSQL and measure (BENCH_ARGS=...)"
+	@echo "make faults  kill the worker, Redis and the web server mid-burst and check nothing is lost"
 	@echo "make lint    ruff check and ruff format --check"
 	@echo "make messages  collect the strings to translate into locale/ and compile them"
 	@echo "make migrate / make demo / make clean / make distclean"
@@ -102,6 +103,14 @@ bench: BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/socialcare_bench
 bench: BENCH_REDIS_URL ?= redis://127.0.0.1:6379/3
 bench: install-dev
 	DEBUG=$(DEBUG) DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) -m bench $(BENCH_ARGS)
+
+# --- make faults ---------------------------------------------------------------------------
+
+# The guarantees under fire: the production processes on PostgreSQL and a Redis of its own,
+# a burst of webhooks with redeliveries, and SIGKILLs of the worker, Redis and the web server.
+FAULTS_ARGS ?=
+faults: install-dev
+	$(PY) -m bench.faults $(FAULTS_ARGS)
 
 # --- conveniences -------------------------------------------------------------------------
 
