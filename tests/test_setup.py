@@ -5,7 +5,9 @@ No Docker engine runs here, so the compose file is read as data and every comman
 is checked against the code it would start.
 """
 
+import ast
 import importlib
+import importlib.util
 import json
 import os
 import re
@@ -404,6 +406,96 @@ def test_it_runs_ci_twice_embedded_then_on_postgres_and_redis():
     assert "REDIS_URL=redis://127.0.0.1:6379/0" in production
     creates = " ".join(ci_commands())
     assert f"createdb -h 127.0.0.1 -U postgres {database.group(1)}" in creates
+
+
+@cache
+def smoke_driver():
+    """.ci/smoke.py as a module (it is a script, not a package)."""
+    spec = importlib.util.spec_from_file_location("ci_smoke", ROOT / ".ci" / "smoke.py")
+    module = importlib.util.module_from_spec(spec)
+    # Its dataclasses look their module up by name while the class is made.
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_it_runs_the_production_smoke_test_after_both_test_passes():
+    commands = ci_commands()
+    smoke = [index for index, line in enumerate(commands) if re.search(r"\.ci/smoke\b", line)]
+    last_test_pass = max(i for i, line in enumerate(commands) if re.search(r"\bmake test\b", line))
+
+    assert smoke and smoke[-1] > last_test_pass, "CI does not run .ci/smoke after make test"
+    assert "socialcare_smoke" in commands[smoke[-1]], "the smoke test shares a database"
+    path = ROOT / ".ci" / "smoke"
+    assert os.access(path, os.X_OK), ".ci/smoke is not executable"
+    assert subprocess.run(["bash", "-n", str(path)], capture_output=True).returncode == 0
+    script = path.read_text()
+    assert "set -euo pipefail" in script
+    assert re.search(r"UV_PROJECT_ENVIRONMENT=\S+ \S+ sync --frozen --no-dev", script)
+    assert "trap cleanup EXIT" in script
+
+
+def test_it_smoke_tests_with_the_compose_files_commands():
+    smoke = smoke_driver()
+    services = compose()["services"]
+
+    assert commands_of(services["web"]["command"]) == [smoke.MIGRATE, smoke.WEB]
+    assert commands_of(services["worker"]["command"]) == [smoke.WORKER]
+    assert commands_of(services["beat"]["command"]) == [smoke.BEAT]
+    assert " ".join(smoke.COLLECTSTATIC) in (ROOT / "Dockerfile").read_text()
+
+
+def test_it_smoke_tests_with_production_settings_for_every_compose_variable(tmp_path):
+    smoke = smoke_driver()
+    environment = smoke.Smoke(
+        venv=tmp_path, workdir=tmp_path, database_url="postgres://x/y", redis_url="redis://x/1"
+    ).env
+    fixed = compose()["services"]["web"]["environment"]
+
+    assert set(fixed) <= set(environment), set(fixed) - set(environment)
+    assert environment["DEBUG"] == fixed["DEBUG"] == "0"
+    assert environment["SOCIALCARE_SANDBOX"] == "0"
+    assert len(environment["SECRET_KEY"]) >= 50
+    assert str(tmp_path) in environment["PATH"].split(":")[0], "not the runtime venv first"
+
+
+def test_it_writes_the_smoke_driver_with_the_standard_library_only():
+    # The runtime environment that runs it has no dev tools, and it must not need any.
+    tree = ast.parse((ROOT / ".ci" / "smoke.py").read_text())
+    nodes = list(ast.walk(tree))
+    imported = {a.name for n in nodes if isinstance(n, ast.Import) for a in n.names}
+    imported |= {n.module for n in nodes if isinstance(n, ast.ImportFrom) and n.level == 0}
+    tops = {name.split(".")[0] for name in imported}
+
+    assert tops, "found no imports in .ci/smoke.py"
+    assert tops <= sys.stdlib_module_names | {"__future__"}, tops - sys.stdlib_module_names
+
+
+def test_it_smoke_tests_against_a_fake_viber_the_real_client_understands(settings):
+    from channels_viber.client import ViberClient, ViberError
+
+    smoke = smoke_driver()
+    fake = smoke.FakeViber(token="the-bot-token")
+    port = smoke.free_port()
+    server = smoke.serve_fake(fake, port)
+    settings.VIBER_API_URL = f"http://127.0.0.1:{port}/pa"
+    try:
+        info = ViberClient("the-bot-token").account_info()
+        token = ViberClient("the-bot-token").send_message(
+            {"receiver": "abc=", "type": "text", "text": "Hi", "sender": {"name": "Acme"}}
+        )
+        with pytest.raises(ViberError) as refused:
+            ViberClient("another-token").account_info()
+        with pytest.raises(ViberError) as unreachable:
+            ViberClient("the-bot-token").set_webhook("http://127.0.0.1:9/nowhere/", [])
+    finally:
+        server.shutdown()
+
+    assert info["id"] == smoke.BOT_ID
+    assert token == str(fake.sent[0]["message_token"])
+    assert refused.value.token_invalid
+    assert refused.value.status == 2
+    assert unreachable.value.status == 1
 
 
 # --- README -------------------------------------------------------------------------------
