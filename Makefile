@@ -59,7 +59,8 @@ install-dev: $(if $(UV),,$(UV_BIN))
 # --- make run -----------------------------------------------------------------------------
 
 # The sandbox (local fakes of the platforms) is on for the demo unless the caller says
-# SOCIALCARE_SANDBOX=0; DEBUG=1 lets the settings start without production keys.
+# SOCIALCARE_SANDBOX=0; DEBUG=1 lets the settings start without production keys, and is
+# what allows the sandbox at all (with DEBUG off the settings refuse it: its secret is public).
 run: DEBUG ?= 1
 run: SOCIALCARE_SANDBOX ?= 1
 run: SOCIALCARE_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
