@@ -71,7 +71,7 @@ COLLECTSTATIC = ["python", "manage.py", "collectstatic", "--noinput"]
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/socialcare_smoke"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/2"
 
-# The captured shape of a customer's text message to a bot (viber.md §2.1).
+# The captured shape of a customer's text message to a bot (Viber's `message` callback).
 MESSAGE_FIXTURE = Path("tests/viber/fixtures/message_text.json")
 SIGNATURE_HEADER = "X-Viber-Content-Signature"
 BOT_TOKEN = "smoke-bot-token-" + secrets.token_hex(8)
@@ -119,7 +119,8 @@ class SmokeFailure(Exception):
 
 @dataclass
 class FakeViber:
-    """One bot, as Viber would answer for it (viber.md §1); keeps what it was sent."""
+    """One bot, answering as Viber's REST Bot API does (HTTP 200, `status` 0 or an error
+    code); keeps what it was sent."""
 
     token: str
     calls: list[dict] = field(default_factory=list)

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.management import get_commands
 from django.urls import resolve
 
+from channels_viber.client import ViberClient, ViberError
 from inbox.views.health import healthz
 from socialcare import celery_app
 from tests.brokers import UNREACHABLE, broker
@@ -472,8 +473,6 @@ def test_it_writes_the_smoke_driver_with_the_standard_library_only():
 
 
 def test_it_smoke_tests_against_a_fake_viber_the_real_client_understands(settings):
-    from channels_viber.client import ViberClient, ViberError
-
     smoke = smoke_driver()
     fake = smoke.FakeViber(token="the-bot-token")
     port = smoke.free_port()
