@@ -25,6 +25,24 @@ def fernet() -> MultiFernet:
     return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS))
 
 
+def newest_key_fernet() -> MultiFernet:
+    """The first key alone: what a token must decrypt with once older keys are retired."""
+    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS[:1]))
+
+
+def rotated(token: str) -> str | None:
+    """`token` encrypted with the newest key, or None when it already is.
+
+    Raises InvalidToken when no configured key decrypts it. The token keeps its original
+    timestamp (MultiFernet.rotate), so a TTL on it means what it meant before.
+    """
+    try:
+        newest_key_fernet().decrypt(token.encode())
+        return None
+    except InvalidToken:
+        return fernet().rotate(token.encode()).decode()
+
+
 def seal(value: Any) -> str:
     """A JSON value as a Fernet token, for secrets that wait somewhere in the clear
     (a session) between two steps of a flow."""
