@@ -129,6 +129,12 @@ class ConversationMessages(ApiView):
     @extend_schema(
         responses={200: s.MessageSerializer(many=True), 404: NOT_FOUND},
         summary=_("The conversation's messages, oldest first"),
+        description=_(
+            "In the order the customer wrote them, whatever order they reached us in: by the "
+            "platform's time for the customer's messages and for what the account sent from "
+            "another app, by the time it was sent from here for our own replies; ties by id, "
+            "so every request pages through the same order."
+        ),
     )
     def get(self, request: Request, pk: int) -> Response:
         conversation = conversation_or_404(request, pk)

@@ -33,6 +33,7 @@ from inbox.models import (
 
 from .access import conversations_for, is_admin
 from .search import search_q
+from .thread_order import in_thread_order, thread_time
 
 # The folders every agent has, in the order they are shown; team folders ("team-<id>",
 # one per team of mine) come after "unassigned".
@@ -277,20 +278,14 @@ def conversation_get_for(*, user: AbstractBaseUser, pk: int) -> Conversation | N
 
 
 def thread_for(*, conversation: Conversation) -> list[Message | Note | Activity]:
-    """Messages, notes and activity lines of one conversation, in time order."""
-    messages = list(
-        conversation.messages.select_related("author", "identity").order_by("created_at", "pk")
-    )
+    """Messages, notes and activity lines of one conversation, in thread order (see
+    thread_order: the platform's time for what the customer wrote, ours for the rest)."""
+    messages = list(messages_for(conversation=conversation))
     notes = list(conversation.notes.select_related("author"))
     activities = list(conversation.activities.select_related("actor"))
-
-    def when(entry: Message | Note | Activity) -> datetime:
-        if isinstance(entry, Message) and entry.direction == Message.Direction.IN:
-            return entry.platform_timestamp or entry.created_at
-        return entry.created_at
-
-    return sorted([*messages, *notes, *activities], key=when)
+    # Stable: messages keep the database's tie order, and come first at equal times.
+    return sorted([*messages, *notes, *activities], key=thread_time)
 
 
 def messages_for(*, conversation: Conversation) -> QuerySet[Message]:
-    return conversation.messages.select_related("author", "identity").order_by("created_at", "pk")
+    return in_thread_order(conversation.messages.select_related("author", "identity"))

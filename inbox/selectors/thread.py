@@ -1,12 +1,12 @@
 """The thread of one conversation as the page shows it: messages, notes, activity lines.
 
 Comment threads nest: a reply sits under the comment it answers (its parent_external_id is
-that comment's platform id), each level in time order. Direct messages stay flat.
+that comment's platform id), each level in thread order (thread_order: when the customer
+wrote it, not when it reached us). Direct messages stay flat.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Literal
 
 from django.contrib.auth import get_user_model
@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from inbox.models import Activity, Conversation, Message, Note, Team
 
 from .conversations import thread_for
+from .thread_order import in_thread_order, thread_time
 
 User = get_user_model()
 
@@ -99,7 +100,7 @@ def reply_parents(*, conversation: Conversation, messages: list[Message]) -> dic
     for message in messages:
         parent = by_external_id.get(message.parent_external_id or "")
         if parent is None and _is_public_reply_without_parent(message) and root is not None:
-            parent = root if _when(root) <= _when(message) else None
+            parent = root if thread_time(root) <= thread_time(message) else None
         if parent is not None and parent.pk != message.pk:
             parents[message.pk] = parent
     # Break loops: a message whose chain of parents comes back to itself is top level.
@@ -127,12 +128,6 @@ def _is_public_reply_without_parent(message: Message) -> bool:
     )
 
 
-def _when(message: Message) -> datetime:
-    if message.direction == Message.Direction.IN:
-        return message.platform_timestamp or message.created_at
-    return message.created_at
-
-
 def reply_position_for(
     *, conversation: Conversation, message: Message
 ) -> tuple[int, Message | None]:
@@ -140,21 +135,21 @@ def reply_position_for(
     if conversation.kind == Conversation.Kind.DIRECT:
         return 0, None
     messages = list(
-        conversation.messages.only(
-            "pk",
-            "external_id",
-            "parent_external_id",
-            "direction",
-            "public",
-            "platform_timestamp",
-            "created_at",
-            "identity",
-            "author",
+        in_thread_order(
+            conversation.messages.only(
+                "pk",
+                "external_id",
+                "parent_external_id",
+                "direction",
+                "public",
+                "sent_elsewhere",
+                "platform_timestamp",
+                "created_at",
+                "identity",
+                "author",
+            ).select_related("identity", "author")
         )
-        .select_related("identity", "author")
-        .order_by("created_at", "pk")
     )
-    messages.sort(key=_when)
     parents = reply_parents(conversation=conversation, messages=messages)
     depth, current = 0, parents.get(message.pk)
     parent = current

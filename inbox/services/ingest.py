@@ -8,10 +8,11 @@ loser reads the winner's row.
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Case, DateTimeField, Min, Q, Value, When
 
 from inbox import realtime
 from inbox.adapters import get_adapter
@@ -30,6 +31,7 @@ from inbox.models import (
     ChannelAccount,
     Contact,
     Conversation,
+    ConversationRead,
     Identity,
     Message,
     Team,
@@ -37,6 +39,9 @@ from inbox.models import (
 
 from .enrichment import enrichment_enqueue
 from .ingest_updates import message_update_apply, reaction_apply, unrouted_record
+
+# Where a read mark goes back to when a message written before it arrives late.
+JUST_BEFORE = timedelta(microseconds=1)
 
 STATUS_RANK = {
     Message.Status.SENT: 2,
@@ -154,6 +159,8 @@ def message_ingest(*, account: ChannelAccount, item: InboundMessage) -> Message 
             message.save(force_insert=True)
             fields, reopened = conversation_apply(conversation, item=item, created=created)
             conversation.save(update_fields=sorted(fields))
+            if not item.outbound and not created:
+                read_marks_rewind(earliest={conversation.pk: item.timestamp})
             if reopened:
                 Activity.objects.create(conversation=conversation, verb=Activity.Verb.REOPENED)
             enrichment_enqueue(
@@ -323,11 +330,21 @@ def _conversation_for(
 def conversation_apply(
     conversation: Conversation, *, item: InboundMessage, created: bool
 ) -> tuple[set[str], bool]:
-    """Apply one new message to its thread's state, unsaved: (changed fields, reopened)."""
+    """Apply one new message to its thread's state, unsaved: (changed fields, reopened).
+
+    Every time here is the platform's (when it was written), and messages come in any
+    order: the newest one gives the snippet, the last message and the messaging window
+    (late older ones never move them back), the oldest unanswered one the waiting time. An
+    answer from another app answers what was written before it, wherever it lands among
+    the customer's messages. A customer message new to us reopens a done thread whenever
+    it was written: nobody here has read it. (A redelivery never gets here: it is a
+    duplicate of its platform id.)
+    """
     ts = item.timestamp
     reopened = False
     fields = {"last_activity_at", "last_message_at", "snippet"}
-    if conversation.last_message_at is None or ts >= conversation.last_message_at:
+    late = conversation.last_message_at is not None and ts < conversation.last_message_at
+    if not late:
         conversation.last_message_at = ts
         conversation.snippet = (item.text or _attachment_snippet(item))[:200]
     conversation.last_activity_at = max(conversation.last_activity_at, ts)
@@ -335,16 +352,15 @@ def conversation_apply(
         conversation.context = item.context
         fields.add("context")
     if item.outbound:
-        # Answered from another tool: nobody is waiting any more.
-        conversation.waiting_since = None
-        conversation.sla_due_at = None
+        # Answered from another tool: the customer's messages before it are answered.
+        _answered_at(conversation, ts)
         fields |= {"waiting_since", "sla_due_at"}
     else:
         if conversation.last_inbound_at is None or ts > conversation.last_inbound_at:
             conversation.last_inbound_at = ts
-        if conversation.waiting_since is None or ts < conversation.waiting_since:
-            conversation.waiting_since = ts
-            conversation.sla_due_at = ts + timedelta(minutes=settings.SOCIALCARE_SLA_MINUTES)
+        earlier = conversation.waiting_since is None or ts < conversation.waiting_since
+        if earlier and not (late and _answered_elsewhere_after(conversation, ts)):
+            _waiting_from(conversation, ts)
         conversation.unread = True
         fields |= {"last_inbound_at", "waiting_since", "sla_due_at", "unread"}
         if conversation.status == Conversation.Status.DONE and not created:
@@ -352,6 +368,62 @@ def conversation_apply(
             fields.add("status")
             reopened = True
     return fields, reopened
+
+
+def _waiting_from(conversation: Conversation, ts: datetime | None) -> None:
+    conversation.waiting_since = ts
+    conversation.sla_due_at = (
+        ts + timedelta(minutes=settings.SOCIALCARE_SLA_MINUTES) if ts is not None else None
+    )
+
+
+def _answered_at(conversation: Conversation, ts: datetime) -> None:
+    """A reply written at `ts` answers the customer's messages before it. Delivered late,
+    after newer customer messages, it leaves those waiting: from the first one after it."""
+    waiting = conversation.waiting_since
+    if waiting is None or ts < waiting:
+        return
+    last_inbound = conversation.last_inbound_at
+    if last_inbound is None or ts >= last_inbound:
+        _waiting_from(conversation, None)
+        return
+    later = conversation.messages.filter(
+        direction=Message.Direction.IN, platform_timestamp__gt=ts
+    ).aggregate(first=Min("platform_timestamp"))["first"]
+    _waiting_from(conversation, later)
+
+
+def _answered_elsewhere_after(conversation: Conversation, ts: datetime) -> bool:
+    """Whether the account answered from another app after `ts` (an echo written later).
+
+    That answer came from someone who saw the message on the platform, so a customer
+    message delivered to us after it is not waiting. Our own replies do not count: their
+    author could not have seen a message that had not reached us yet. Asked for late
+    messages only (the newest message of a thread has nothing after it).
+    """
+    return conversation.messages.filter(
+        direction=Message.Direction.OUT, sent_elsewhere=True, platform_timestamp__gte=ts
+    ).exists()
+
+
+def read_marks_rewind(*, earliest: dict[int, datetime]) -> None:
+    """Customer messages new to us, by conversation id and the oldest one's platform time.
+
+    A read mark says "read everything the customer wrote up to then". A message that
+    arrives after the mark but was written before it (delayed or reordered on the way) was
+    never shown, so marks past it move back to just before it: the conversation is unread
+    again for those agents. One statement for all the conversations.
+    """
+    if not earliest:
+        return
+    covering = Q()
+    for pk, ts in earliest.items():
+        covering |= Q(conversation_id=pk, read_at__gte=ts)
+    before = Case(
+        *(When(conversation_id=pk, then=Value(ts - JUST_BEFORE)) for pk, ts in earliest.items()),
+        output_field=DateTimeField(),
+    )
+    ConversationRead.objects.filter(covering).update(read_at=before)
 
 
 def _attachment_snippet(item: InboundMessage) -> str:

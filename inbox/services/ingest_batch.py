@@ -17,6 +17,7 @@ import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -44,6 +45,7 @@ from .ingest import (
     identity_apply,
     item_refusal,
     message_for,
+    read_marks_rewind,
     update_apply,
 )
 from .ingest_updates import unrouted_record
@@ -322,14 +324,20 @@ def _touch_threads(
 ) -> None:
     fields: set[str] = set()
     reopened: list[Conversation] = []
+    # The oldest new customer message of each thread that existed: read marks past it go back.
+    earliest: dict[int, datetime] = {}
+    # In platform time order, as if they had arrived in the order they were written.
     for _, account, item in sorted(fresh, key=lambda row: row[2].timestamp):
         key = (account.pk, item.thread_key)
         changed, was_reopened = conversation_apply(threads[key], item=item, created=key in created)
         fields |= changed
         if was_reopened:
             reopened.append(threads[key])
+        if not item.outbound and key not in created:
+            earliest.setdefault(threads[key].pk, item.timestamp)
     touched = list({c.pk: c for c in threads.values()}.values())
     bulk_update_rows(touched, sorted(fields))
+    read_marks_rewind(earliest=earliest)
     Activity.objects.bulk_create(
         Activity(conversation=c, verb=Activity.Verb.REOPENED) for c in reopened
     )

@@ -242,12 +242,45 @@
     }
     const box = scroller(thread);
     const atEnd = box.scrollHeight - box.scrollTop - box.clientHeight < 48;
-    thread.append(message);
+    const later = laterEntry(thread, message);
+    if (later) {
+      // Delivered late: it goes where the customer wrote it, and the agent's place stays.
+      later.before(message);
+    } else {
+      thread.append(message);
+    }
     activate(message);
-    if (atEnd) {
+    if (atEnd && !later) {
       message.scrollIntoView({ block: "nearest" });
     }
     return message;
+  }
+
+  const messagePk = (entry) =>
+    entry.id.startsWith("message-") ? Number(entry.id.slice("message-".length)) : null;
+
+  // The first top-level entry of the thread that comes after `message` in thread order
+  // (data-at: the server's sort time; ties by id, messages before notes and activity lines),
+  // or null when it belongs at the end. Replies are skipped: they stay under their comment.
+  function laterEntry(thread, message) {
+    const at = Number(message.dataset.at);
+    const pk = messagePk(message);
+    if (!Number.isFinite(at)) {
+      return null;
+    }
+    return (
+      [...thread.children].find((entry) => {
+        if (entry.classList.contains("is-reply") || !entry.dataset.at) {
+          return false;
+        }
+        const other = Number(entry.dataset.at);
+        if (other !== at) {
+          return other > at;
+        }
+        const otherPk = messagePk(entry);
+        return otherPk === null || otherPk > pk;
+      }) || null
+    );
   }
 
   // Parts of the pane waiting for a refresh: a newer fetch applies what older ones asked.
