@@ -359,6 +359,9 @@ if not DEBUG and env_bool("SECURE_COOKIES", True):
     )
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+# The OpenAPI schema needs a signed-in user or a token unless this opens it to anyone.
+SOCIALCARE_API_SCHEMA_PUBLIC = env_bool("SOCIALCARE_API_SCHEMA_PUBLIC")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,14 +1,26 @@
+from django.conf import settings
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import IsAuthenticated
 
 from . import views
 
 app_name = "api"
 
+
+class SchemaReader(IsAuthenticated):
+    """The schema maps every endpoint and what it accepts, a map for an attacker too: for
+    signed-in users and tokens, unless SOCIALCARE_API_SCHEMA_PUBLIC opens it (read at each
+    request, so the setting needs no change of URLs)."""
+
+    def has_permission(self, request, view) -> bool:
+        return settings.SOCIALCARE_API_SCHEMA_PUBLIC or super().has_permission(request, view)
+
+
 # No browsable docs page: drf-spectacular's Swagger and Redoc pages load their scripts from
 # a CDN, and socialcare serves no third-party assets. Any OpenAPI tool can read the schema.
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[SchemaReader]), name="schema"),
     path("conversations/", views.ConversationList.as_view(), name="conversations"),
     path("conversations/<int:pk>/", views.ConversationDetail.as_view(), name="conversation"),
     path(
