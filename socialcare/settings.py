@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -115,6 +116,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -358,6 +360,47 @@ if not DEBUG and env_bool("SECURE_COOKIES", True):
         "SESSION_COOKIE_SECURE", SOCIALCARE_PUBLIC_URL.startswith("https")
     )
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# HTTPS only, once the public address is https (never under DEBUG: `make run` is plain http).
+# The TLS proxy in front says the scheme in X-Forwarded-Proto, and uvicorn's --proxy-headers
+# puts it in the ASGI scope for the proxies FORWARDED_ALLOW_IPS trusts; request.is_secure()
+# reads it there. SECURE_PROXY_SSL_HEADER stays unset: it would believe that header from
+# any sender, past uvicorn's list of trusted proxies.
+SOCIALCARE_HTTPS = SOCIALCARE_PUBLIC_URL.startswith("https://") and not DEBUG
+SECURE_SSL_REDIRECT = SOCIALCARE_HTTPS and env_bool("SOCIALCARE_SSL_REDIRECT", True)
+# The container's health check calls http://127.0.0.1:8000/healthz itself, past the proxy.
+# Webhooks are not exempt: platforms call the https address only, and a plain-http request
+# that reaches us has bypassed the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Browsers then refuse plain http for this host for that long, certificate warnings
+# included; a year is what browsers' preload lists ask. Sent on https responses only.
+SECURE_HSTS_SECONDS = (
+    int(os.environ.get("SOCIALCARE_HSTS_SECONDS", str(365 * 24 * 3600))) if SOCIALCARE_HTTPS else 0
+)
+# Opt-in: they bind every subdomain of the host, and (preload) cannot be undone quickly.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SOCIALCARE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("SOCIALCARE_HSTS_PRELOAD")
+
+# Content-Security-Policy: scripts and styles only from our own static files, so injected
+# markup can run nothing (templates carry no inline script, handler or style attribute).
+# Images: ours, data: URLs, and https for what platforms host (page avatars, post pictures:
+# linked, not copied; customers' avatars and attachments are copied and served by us).
+_CSP_IMAGES = [CSP.SELF, "data:", "https:"]
+if SANDBOX:
+    # The sandbox's pictures come from SOCIALCARE_SANDBOX_URL, which may be another origin.
+    _CSP_IMAGES.append(SOCIALCARE_SANDBOX_URL)
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": _CSP_IMAGES,
+    "connect-src": [CSP.SELF],  # fetches and the live stream (SSE)
+    "frame-ancestors": [CSP.NONE],
+    # Facebook Login is reached by links and redirects, never by submitting a form to it.
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
 
 # The OpenAPI schema needs a signed-in user or a token unless this opens it to anyone.
 SOCIALCARE_API_SCHEMA_PUBLIC = env_bool("SOCIALCARE_API_SCHEMA_PUBLIC")
