@@ -2,14 +2,16 @@
 
 Pure: no database, no HTTP. Every entry and every event of a POST is read; one event that
 is malformed or of a kind nothing handles becomes a Skipped with a reason, and never
-costs the others. Only a payload that is not a webhook envelope at all raises ValueError.
+costs the others. Only a payload that is not a webhook envelope at all raises
+MalformedPayload. Every field is read through the shared readers of inbox.parsing, so a
+value of the wrong type or a time out of range is refused there, never passed on.
 
 Messenger events (`messaging[]`, and `standby[]` of the same shape) are dispatched on the
 payload key they carry; `changes[]` on their field, then on the feed item.
 """
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,7 +27,16 @@ from inbox.items import (
     Reaction,
     Skipped,
 )
-from inbox.parsing import EPOCH, from_ms, required
+from inbox.parsing import (
+    MalformedPayload,
+    from_ms,
+    from_seconds,
+    mapping,
+    number,
+    optional_id,
+    required,
+    text,
+)
 
 # The keys every messaging event has; the one other key says what the event is.
 ENVELOPE_KEYS = ("sender", "recipient", "timestamp")
@@ -42,14 +53,14 @@ MEDIA_TYPES = ("image", "video", "audio", "file")
 def parse(payload: Any) -> list[InboundItem]:
     """A webhook POST's items, in the order the payload lists them."""
     if not isinstance(payload, dict):
-        raise ValueError("a Facebook webhook body must be a JSON object")
+        raise MalformedPayload("a Facebook webhook body must be a JSON object")
     if "object" not in payload:
-        raise ValueError("the Facebook webhook has no 'object'")
+        raise MalformedPayload("the Facebook webhook has no 'object'")
     entries = payload.get("entry")
     if not isinstance(entries, list):
-        raise ValueError("the Facebook webhook has no 'entry' list")
+        raise MalformedPayload("the Facebook webhook has no 'entry' list")
     if payload["object"] != "page":
-        return [Skipped(f"facebook webhook object {payload['object']!r} is not handled")]
+        return [Skipped(f"facebook webhook object {str(payload['object'])[:40]!r} is not handled")]
     items: list[InboundItem] = []
     for entry in entries:
         items.extend(_entry(entry))
@@ -57,9 +68,10 @@ def parse(payload: Any) -> list[InboundItem]:
 
 
 def _entry(entry: Any) -> list[InboundItem]:
-    if not isinstance(entry, dict) or not entry.get("id"):
+    try:
+        page_id = required(entry, "id")
+    except MalformedPayload:
         return [Skipped("facebook webhook entry without an id")]
-    page_id = str(entry["id"])
     items: list[InboundItem] = []
     readers = (("messaging", _messaging_event), ("standby", _messaging_event), ("changes", _change))
     for key, read in readers:
@@ -88,11 +100,6 @@ def guarded(
 # --- shared readers ---------------------------------------------------------------------
 
 
-def from_seconds(value: Any) -> datetime:
-    """changes[] `created_time`: seconds since the epoch."""
-    return EPOCH + timedelta(seconds=int(value))
-
-
 def _party(event: dict, key: str) -> str:
     party = event.get(key)
     if not isinstance(party, dict):
@@ -114,7 +121,7 @@ def _messaging_event(page_id: str, event: Any) -> InboundItem:
 
 
 def _parse_message(page_id: str, event: dict) -> InboundItem:
-    message = event["message"]
+    message = mapping(event, "message")
     if message.get("is_echo"):
         return _parse_echo(page_id, event)
     psid = _party(event, "sender")
@@ -130,7 +137,7 @@ def _parse_message(page_id: str, event: dict) -> InboundItem:
         psid=psid,
         external_id=required(message, "mid"),
         timestamp=from_ms(event["timestamp"]),
-        text=message.get("text", ""),
+        text=text(message, "text"),
         attachments=_attachments(message.get("attachments")),
         extra=extra,
     )
@@ -138,8 +145,8 @@ def _parse_message(page_id: str, event: dict) -> InboundItem:
 
 def _parse_echo(page_id: str, event: dict) -> InboundItem:
     """Sent by the Page (from us, Meta's inbox or another app): sender/recipient swapped."""
-    message = event["message"]
-    extra = {"app_id": str(message["app_id"])} if message.get("app_id") else {}
+    message = mapping(event, "message")
+    extra = {"app_id": required(message, "app_id")} if message.get("app_id") else {}
     if message.get("metadata"):
         extra["metadata"] = message["metadata"]
     return messenger_message(
@@ -147,7 +154,7 @@ def _parse_echo(page_id: str, event: dict) -> InboundItem:
         psid=_party(event, "recipient"),
         external_id=required(message, "mid"),
         timestamp=from_ms(event["timestamp"]),
-        text=message.get("text", ""),
+        text=text(message, "text"),
         attachments=_attachments(message.get("attachments")),
         extra=extra,
         outbound=True,
@@ -182,11 +189,14 @@ def messenger_message(
 
 
 def _parse_delivery(page_id: str, event: dict) -> InboundItem:
-    delivery = event["delivery"]
-    mids = tuple(str(mid) for mid in delivery.get("mids") or ())
+    delivery = mapping(event, "delivery")
+    raw_mids = delivery.get("mids") or []
+    if not isinstance(raw_mids, list):
+        raise MalformedPayload("'mids' is not a list")
+    mids = tuple(required({"mid": mid}, "mid") for mid in raw_mids)
     watermark = delivery.get("watermark")
     if not mids and not watermark:
-        raise ValueError("a delivery without 'mids' or 'watermark'")
+        raise MalformedPayload("a delivery without 'mids' or 'watermark'")
     return DeliveryUpdate(
         account_external_id=page_id,
         status="delivered",
@@ -200,14 +210,14 @@ def _parse_read(page_id: str, event: dict) -> InboundItem:
     return DeliveryUpdate(
         account_external_id=page_id,
         status="read",
-        watermark=from_ms(required(event["read"], "watermark")),
+        watermark=from_ms(required(mapping(event, "read"), "watermark")),
         thread_key=_party(event, "sender"),
     )
 
 
 def _parse_postback(page_id: str, event: dict) -> InboundItem:
     """A button the customer tapped: its title reads as what they said."""
-    postback = event["postback"]
+    postback = mapping(event, "postback")
     psid = _party(event, "sender")
     extra: dict[str, Any] = {}
     # Standby postbacks carry no payload.
@@ -218,33 +228,34 @@ def _parse_postback(page_id: str, event: dict) -> InboundItem:
     return messenger_message(
         page_id=page_id,
         psid=psid,
-        external_id=postback.get("mid") or f"postback:{psid}:{int(event['timestamp'])}",
-        timestamp=from_ms(event["timestamp"]),
-        text=postback.get("title", ""),
+        external_id=optional_id(postback, "mid")
+        or f"postback:{psid}:{number(event.get('timestamp'))}",
+        timestamp=from_ms(event.get("timestamp")),
+        text=text(postback, "title"),
         extra=extra,
     )
 
 
 def _parse_reaction(page_id: str, event: dict) -> InboundItem:
-    reaction = event["reaction"]
+    reaction = mapping(event, "reaction")
     return Reaction(
         account_external_id=page_id,
         external_id=required(reaction, "mid"),
         sender_external_id=_party(event, "sender"),
-        reaction=reaction.get("reaction", ""),
-        emoji=reaction.get("emoji", ""),
+        reaction=text(reaction, "reaction"),
+        emoji=text(reaction, "emoji"),
         removed=reaction.get("action") == "unreact",
         timestamp=from_ms(event["timestamp"]),
     )
 
 
 def _parse_message_edit(page_id: str, event: dict) -> InboundItem:
-    edit = event["message_edit"]
+    edit = mapping(event, "message_edit")
     return MessageUpdate(
         account_external_id=page_id,
         external_id=required(edit, "mid"),
         change="edited",
-        text=edit.get("text", ""),
+        text=text(edit, "text"),
         timestamp=from_ms(event["timestamp"]),
     )
 
@@ -266,7 +277,7 @@ def _attachments(raw: Any) -> tuple[Attachment, ...]:
     if not raw:
         return ()
     if not isinstance(raw, list):
-        raise ValueError("'attachments' is not a list")
+        raise MalformedPayload("'attachments' is not a list")
     found: list[Attachment] = []
     stickers: set[str] = set()
     for attachment in map(_attachment, raw):
@@ -287,22 +298,25 @@ def _attachment(raw: Any) -> Attachment:
     payload = raw.get("payload") if isinstance(raw.get("payload"), dict) else {}
     if kind in ("sticker", "image") and payload.get("sticker_id"):
         return Attachment(
-            "sticker", url=payload.get("url", ""), extra={"sticker_id": str(payload["sticker_id"])}
+            "sticker",
+            url=text(payload, "url"),
+            extra={"sticker_id": required(payload, "sticker_id")},
         )
     if kind in MEDIA_TYPES or kind == "sticker":
-        url = payload.get("url", "")
+        url = text(payload, "url")
         return Attachment(kind, url=url, name=_file_name(url))
     if kind == "location":
-        coordinates = payload.get("coordinates") or {}
+        coordinates = payload.get("coordinates")
+        coordinates = coordinates if isinstance(coordinates, dict) else {}
         return Attachment(
             "location",
-            url=raw.get("url") or payload.get("url", ""),
-            name=raw.get("title", ""),
+            url=text(raw, "url") or text(payload, "url"),
+            name=text(raw, "title"),
             extra={"lat": coordinates.get("lat"), "long": coordinates.get("long")},
         )
     if kind == "fallback":
-        title = raw.get("title") or payload.get("title", "")
-        url = raw.get("url") or payload.get("url", "")
+        title = text(raw, "title") or text(payload, "title")
+        url = text(raw, "url") or text(payload, "url")
         return Attachment("fallback", url=url, name=title, extra={"title": title})
     # Templates, shared posts, reels and types not invented yet: kept as they came.
     return Attachment("unsupported", extra={"raw": raw})
@@ -317,14 +331,14 @@ def _file_name(url: str) -> str:
 
 def _change(page_id: str, change: Any) -> InboundItem:
     if not isinstance(change, dict):
-        raise ValueError("the change is not an object")
+        raise MalformedPayload("the change is not an object")
     field = change.get("field")
     parser = CHANGE_PARSERS.get(field)
     if parser is None:
         return Skipped(f"facebook change field {field!r} is not handled", page_id)
     value = change.get("value")
     if not isinstance(value, dict):
-        raise ValueError(f"the {field} change has no 'value' object")
+        raise MalformedPayload(f"the {field} change has no 'value' object")
     return parser(page_id, value)
 
 
@@ -339,12 +353,10 @@ def _parse_feed(page_id: str, value: dict) -> InboundItem:
 def author(value: dict) -> Person:
     """Who wrote a comment or post: `from`, or the `sender_id` variant of some payloads."""
     sender = value.get("from") if isinstance(value.get("from"), dict) else {}
-    external_id = sender.get("id") or value.get("sender_id")
+    external_id = optional_id(sender, "id") or optional_id(value, "sender_id")
     if not external_id:
-        raise ValueError("no 'from' or 'sender_id'")
-    return Person(
-        external_id=str(external_id), name=sender.get("name") or value.get("sender_name", "")
-    )
+        raise MalformedPayload("no 'from' or 'sender_id'")
+    return Person(external_id=external_id, name=text(sender, "name") or text(value, "sender_name"))
 
 
 def _author_id(value: dict) -> str:
@@ -370,7 +382,7 @@ def _parse_feed_comment(page_id: str, value: dict) -> InboundItem:
     verb = value.get("verb")
     comment_id = required(value, "comment_id")
     if verb in CHANGE_VERBS:
-        return _update(page_id, comment_id, verb, value.get("message", ""), value)
+        return _update(page_id, comment_id, verb, text(value, "message"), value)
     if verb != "add":
         return Skipped(f"facebook comment verb {verb!r} is not handled", page_id)
     post_id = required(value, "post_id")
@@ -378,10 +390,10 @@ def _parse_feed_comment(page_id: str, value: dict) -> InboundItem:
         page_id=page_id,
         post_id=post_id,
         comment_id=comment_id,
-        parent_id=str(value.get("parent_id") or post_id),
+        parent_id=optional_id(value, "parent_id") or post_id,
         sender=author(value),
-        timestamp=from_seconds(value["created_time"]),
-        text=value.get("message", ""),
+        timestamp=from_seconds(value.get("created_time")),
+        text=text(value, "message"),
         attachments=_feed_attachments(value),
     )
 
@@ -430,15 +442,15 @@ def _parse_feed_post(page_id: str, value: dict) -> InboundItem:
     if _author_id(value) == page_id:
         return Skipped("the Page's own posts are not conversations", page_id)
     if verb in CHANGE_VERBS:
-        return _update(page_id, post_id, verb, value.get("message", ""), value)
+        return _update(page_id, post_id, verb, text(value, "message"), value)
     if verb != "add":
         return Skipped(f"facebook post verb {verb!r} is not handled", page_id)
     return visitor_post_message(
         page_id=page_id,
         post_id=post_id,
         sender=author(value),
-        timestamp=from_seconds(value["created_time"]),
-        text=value.get("message", ""),
+        timestamp=from_seconds(value.get("created_time")),
+        text=text(value, "message"),
         attachments=_feed_attachments(value),
     )
 
@@ -506,7 +518,7 @@ def _parse_ratings(page_id: str, value: dict) -> InboundItem:
     if value.get("comment_id"):
         return _review_comment(page_id, story_id, value)
     if verb in ("edited", "remove"):
-        return _update(page_id, story_id, verb, value.get("review_text", ""), value)
+        return _update(page_id, story_id, verb, text(value, "review_text"), value)
     if verb != "add":
         return Skipped(f"facebook rating verb {verb!r} is not handled", page_id)
     if not any(key in value for key in ("review_text", "recommendation_type", "rating")):
@@ -517,15 +529,15 @@ def _parse_ratings(page_id: str, value: dict) -> InboundItem:
         conversation_kind="review",
         external_id=story_id,
         sender=Person(
-            external_id=required(value, "reviewer_id"), name=value.get("reviewer_name", "")
+            external_id=required(value, "reviewer_id"), name=text(value, "reviewer_name")
         ),
-        timestamp=from_seconds(value["created_time"]),
-        text=value.get("review_text", ""),
+        timestamp=from_seconds(value.get("created_time")),
+        text=text(value, "review_text"),
         kind="review",
         public=True,
         context={
             "review_id": story_id,
-            "recommendation_type": value.get("recommendation_type", ""),
+            "recommendation_type": text(value, "recommendation_type"),
             "rating": value.get("rating"),
         },
     )
@@ -535,7 +547,7 @@ def _review_comment(page_id: str, story_id: str, value: dict) -> InboundItem:
     comment_id = required(value, "comment_id")
     verb = value.get("verb")
     if verb in CHANGE_VERBS:
-        return _update(page_id, comment_id, verb, value.get("message", ""), value)
+        return _update(page_id, comment_id, verb, text(value, "message"), value)
     if verb != "add" or "message" not in value:
         return Skipped(f"facebook review comment verb {verb!r} is not handled", page_id)
     # meta.md names no author field for these; read `from` / `sender_id`, else the reviewer.
@@ -543,7 +555,7 @@ def _review_comment(page_id: str, story_id: str, value: dict) -> InboundItem:
         sender = author(value)
     else:
         sender = Person(
-            external_id=required(value, "reviewer_id"), name=value.get("reviewer_name", "")
+            external_id=required(value, "reviewer_id"), name=text(value, "reviewer_name")
         )
     return InboundMessage(
         account_external_id=page_id,
@@ -551,11 +563,11 @@ def _review_comment(page_id: str, story_id: str, value: dict) -> InboundItem:
         conversation_kind="review",
         external_id=comment_id,
         sender=sender,
-        timestamp=from_seconds(value["created_time"]),
-        text=value.get("message", ""),
+        timestamp=from_seconds(value.get("created_time")),
+        text=text(value, "message"),
         kind="comment",
         public=True,
-        parent_external_id=str(value.get("parent_id") or story_id),
+        parent_external_id=optional_id(value, "parent_id") or story_id,
         outbound=sender.external_id == page_id,
         context={"review_id": story_id},
     )

@@ -2,8 +2,9 @@
 
 Pure: no database, no HTTP. A callback names no bot, so the caller passes the account the
 webhook URL belongs to. One POST is one callback: a body that is not a callback object
-raises ValueError, a known callback missing what it needs raises ValueError naming it,
-and callbacks nothing handles become a Skipped with a reason.
+raises MalformedPayload, a known callback missing what it needs (or with a value of the
+wrong type) raises MalformedPayload naming it, and callbacks nothing handles become a
+Skipped with a reason.
 """
 
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from inbox.items import (
     Skipped,
     SubscriptionChange,
 )
-from inbox.parsing import from_ms, required
+from inbox.parsing import MalformedPayload, from_ms, optional_id, required, text
 
 # Viber's message types that carry a file at `media`, and what the inbox calls them.
 MEDIA_TYPES = {"picture": "image", "video": "video", "file": "file"}
@@ -27,19 +28,19 @@ MEDIA_TYPES = {"picture": "image", "video": "video", "file": "file"}
 def parse(payload: Any, *, account_external_id: str) -> list[InboundItem]:
     """A callback's items (one, or a Skipped saying why there is nothing to ingest)."""
     if not isinstance(payload, dict):
-        raise ValueError("a Viber callback body must be a JSON object")
+        raise MalformedPayload("a Viber callback body must be a JSON object")
     event = payload.get("event")
     if not isinstance(event, str) or not event:
-        raise ValueError("the Viber callback has no 'event'")
+        raise MalformedPayload("the Viber callback has no 'event'")
     parser = EVENT_PARSERS.get(event)
     if parser is None:
-        return [Skipped(f"viber event {event!r} is not handled", account_external_id)]
+        return [Skipped(f"viber event {event[:40]!r} is not handled", account_external_id)]
     try:
         return [parser(account_external_id, payload)]
     except KeyError as exc:
-        raise ValueError(f"malformed viber {event} callback: missing {exc}") from exc
+        raise MalformedPayload(f"malformed viber {event} callback: missing {exc}") from exc
     except (ValueError, TypeError, AttributeError) as exc:
-        raise ValueError(f"malformed viber {event} callback: {exc}") from exc
+        raise MalformedPayload(f"malformed viber {event} callback: {exc}") from exc
 
 
 def conversation_started_user(payload: Any) -> dict | None:
@@ -56,14 +57,14 @@ def conversation_started_user(payload: Any) -> dict | None:
 def person(user: Any, *, subscribed: bool | None = None) -> Person:
     """A `sender` / `user` object. Name and avatar come only with send_name / send_photo."""
     if not isinstance(user, dict):
-        raise ValueError("the user is not an object")
+        raise MalformedPayload("the user is not an object")
     profile: dict[str, Any] = {key: user[key] for key in ("country", "language") if user.get(key)}
     if subscribed is not None:
         profile["subscribed"] = subscribed
     return Person(
         external_id=required(user, "id"),
-        name=user.get("name") or "",
-        avatar_url=user.get("avatar") or "",
+        name=text(user, "name"),
+        avatar_url=text(user, "avatar"),
         profile=profile,
     )
 
@@ -75,7 +76,7 @@ def _parse_message(account_external_id: str, payload: dict) -> InboundItem:
     """A customer's message. Writing to the bot subscribes them (without a callback)."""
     message = payload["message"]
     if not isinstance(message, dict):
-        raise ValueError("'message' is not an object")
+        raise MalformedPayload("'message' is not an object")
     sender = person(payload["sender"], subscribed=True)
     extra = {"tracking_data": message["tracking_data"]} if message.get("tracking_data") else {}
     attachment = _attachment(message)
@@ -86,7 +87,7 @@ def _parse_message(account_external_id: str, payload: dict) -> InboundItem:
         external_id=required(payload, "message_token"),
         sender=sender,
         timestamp=from_ms(payload["timestamp"]),
-        text=message.get("text") or "",
+        text=text(message, "text"),
         attachments=(attachment,) if attachment else (),
         extra=extra,
     )
@@ -115,7 +116,7 @@ def _parse_delivered(account_external_id: str, payload: dict) -> InboundItem:
         account_external_id=account_external_id,
         status="delivered",
         external_ids=(required(payload, "message_token"),),
-        thread_key=payload.get("user_id") or "",
+        thread_key=optional_id(payload, "user_id"),
     )
 
 
@@ -134,8 +135,8 @@ def _parse_failed(account_external_id: str, payload: dict) -> InboundItem:
         account_external_id=account_external_id,
         status="failed",
         external_ids=(required(payload, "message_token"),),
-        thread_key=payload.get("user_id") or "",
-        reason=payload.get("desc") or "",
+        thread_key=optional_id(payload, "user_id"),
+        reason=text(payload, "desc"),
     )
 
 
@@ -179,18 +180,20 @@ def _attachment(message: dict) -> Attachment | None:
         }
         return Attachment(
             MEDIA_TYPES[kind],
-            url=message.get("media") or "",
-            name=message.get("file_name") or "",
+            url=text(message, "media"),
+            name=text(message, "file_name"),
             extra=extra,
         )
     if kind == "sticker":
         return Attachment(
             "sticker",
-            url=message.get("media") or "",
+            url=text(message, "media"),
             extra={"sticker_id": required(message, "sticker_id")},
         )
     if kind == "url":
-        url = required(message, "media")
+        url = text(message, "media")
+        if not url:
+            raise MalformedPayload("a url message without 'media'")
         return Attachment("fallback", url=url, extra={"title": ""})
     if kind == "location":
         location = message["location"]
@@ -199,11 +202,11 @@ def _attachment(message: dict) -> Attachment | None:
         )
     if kind == "contact":
         contact = message["contact"]
-        name = contact.get("name") or ""
+        name = text(contact, "name")
         return Attachment(
             "contact",
             name=name,
-            extra={"name": name, "phone_number": contact.get("phone_number") or ""},
+            extra={"name": name, "phone_number": text(contact, "phone_number")},
         )
     # Rich media and types not invented yet: kept as they came.
     return Attachment("unsupported", extra={"raw": message})

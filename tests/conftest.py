@@ -6,6 +6,7 @@ agent of Sales, which works another page. Adam is an admin.
 
 from dataclasses import dataclass
 
+import hypothesis
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -17,8 +18,14 @@ from inbox.models import ChannelAccount, Membership, Role, Team
 from socialcare.celery import app as celery_app
 from tests.factories import AccountFactory, TeamFactory, UserFactory
 from tests.fakeplatform import FakePlatform
-from tests.helpers import sign
+from tests.helpers import IN_CI, sign
 from tests.testchannel.adapter import KIND, TestChannelAdapter
+
+# Property tests try the same examples on every CI run, so a red run can be re-run as it
+# was; on a laptop they explore afresh and keep what failed in .hypothesis/.
+hypothesis.settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if IN_CI:
+    hypothesis.settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)

@@ -3,15 +3,19 @@
 import json
 import logging
 from collections.abc import Iterable
-from datetime import timedelta
+from contextlib import nullcontext
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from inbox.adapters import get_adapter
+from inbox.items import InboundItem
 from inbox.models import ChannelAccount, WebhookEvent
+from inbox.parsing import MalformedPayload
 from inbox.queue import enqueue_on_commit
 
 from .ingest import IngestResult, items_ingest
@@ -67,29 +71,33 @@ def _enqueue(event_id: int) -> None:
 
 
 def webhook_event_process(*, event_id: int, force: bool = False) -> IngestResult | None:
-    """Parse and ingest one stored event. Idempotent: ingest dedupes on platform ids."""
+    """Parse and ingest one stored event. Idempotent: ingest dedupes on platform ids.
+
+    Every try is counted, committed before the work starts, so a worker killed half-way
+    counts too. A body its parser refuses (MalformedPayload) fails at once: re-running it
+    cannot help. Any other exception fails this try only: the sweep retries the event on
+    its own until MAX_AUTOMATIC_ATTEMPTS tries, and then it is failed for good, with the
+    error, for `replay_events --failed` once a fix is deployed. Nothing is raised: the
+    outcome is on the event, and one poison event never stops the caller's others.
+    """
     event = WebhookEvent.objects.select_related("account").filter(pk=event_id).first()
     if event is None or (event.processed_at is not None and not force):
         return None
-    WebhookEvent.objects.filter(pk=event.pk).update(attempts=event.attempts + 1)
+    WebhookEvent.objects.filter(pk=event.pk).update(attempts=F("attempts") + 1)
     try:
-        adapter = get_adapter(event.kind)
-        payload = json.loads(bytes(event.body))
-        account_id = event.account.external_id if event.account else ""
-        items = adapter.parse(payload, account_external_id=account_id)
-    except (LookupError, ValueError, KeyError, TypeError) as exc:
-        # The body itself is wrong: re-running cannot help, so it is not retried.
+        # Inside a caller's transaction, a savepoint keeps a failed ingest from breaking it.
+        with transaction.atomic() if connection.in_atomic_block else nullcontext():
+            result = items_ingest(
+                kind=event.kind, items=webhook_event_items(event), account=event.account
+            )
+    except MalformedPayload as exc:
         log.warning("webhook event %s is malformed: %s", event.pk, exc)
         _finish(event, WebhookEvent.Status.FAILED, error=f"malformed: {exc}")
         return None
-    try:
-        result = items_ingest(kind=event.kind, items=items, account=event.account)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any failure is recorded on the event
         log.exception("webhook event %s failed", event.pk)
-        WebhookEvent.objects.filter(pk=event.pk).update(
-            status=WebhookEvent.Status.FAILED, last_error=f"{type(exc).__name__}: {exc}"
-        )
-        raise
+        webhook_event_try_failed(event_id=event.pk, attempts=event.attempts + 1, exc=exc)
+        return None
     handled = result.created + result.duplicates + result.updated
     status = (
         WebhookEvent.Status.SKIPPED
@@ -98,6 +106,41 @@ def webhook_event_process(*, event_id: int, force: bool = False) -> IngestResult
     )
     _finish(event, status, skipped=result.skipped, error="; ".join(result.skip_reasons[:5]))
     return result
+
+
+def webhook_event_items(event: WebhookEvent) -> list[InboundItem]:
+    """The stored body through its channel's parser. Raises MalformedPayload for a body
+    that is not the platform's JSON (the view checked it, but a replayed or hand-made row
+    may not be)."""
+    adapter = get_adapter(event.kind)
+    try:
+        payload = json.loads(bytes(event.body))
+    except (ValueError, RecursionError) as exc:
+        raise MalformedPayload(f"the body is not JSON: {exc}") from exc
+    account_id = event.account.external_id if event.account else ""
+    return adapter.parse(payload, account_external_id=account_id)
+
+
+def webhook_event_failure(*, attempts: int, exc: Exception) -> tuple[str, bool]:
+    """(last_error, final) for a try that raised: final once the automatic tries are used."""
+    error = f"{type(exc).__name__}: {exc}"
+    final = attempts >= MAX_AUTOMATIC_ATTEMPTS
+    if final:
+        error = f"gave up after {attempts} attempts: {error}"
+    return error[:2000], final
+
+
+def webhook_event_try_failed(*, event_id: int, attempts: int, exc: Exception) -> None:
+    error, final = webhook_event_failure(attempts=attempts, exc=exc)
+    now = timezone.now()
+    WebhookEvent.objects.filter(pk=event_id).update(
+        status=WebhookEvent.Status.FAILED,
+        last_error=error,
+        # Failed for good: neither the drain nor the sweep picks it up again.
+        processed_at=now if final else None,
+        # The next automatic try waits a full sweep interval, not the next sweep's tick.
+        queued_at=now,
+    )
 
 
 def _finish(event: WebhookEvent, status: str, *, skipped: int = 0, error: str = "") -> None:
@@ -125,8 +168,14 @@ def webhook_event_handle(*, event_id: int) -> None:
 
 
 def events_sweep() -> int:
-    """Re-enqueue events nobody processed within a minute (broker or worker outage)."""
+    """Re-enqueue events nobody processed within a minute (broker or worker outage).
+
+    An event whose earlier tries failed is retried, on its own, until it has had
+    MAX_AUTOMATIC_ATTEMPTS; one still unfinished after that (its worker died each time)
+    is failed for good here, so nothing stays pending forever.
+    """
     cutoff = timezone.now() - timedelta(seconds=settings.SOCIALCARE_SWEEP_AFTER_SECONDS)
+    events_give_up(cutoff=cutoff)
     # queued_at moves on each re-enqueue, so a slow backlog is not flooded with copies.
     ids = list(
         WebhookEvent.objects.filter(
@@ -143,6 +192,21 @@ def events_sweep() -> int:
     for event_id in ids:
         process_webhook_event.delay(event_id)
     return len(ids)
+
+
+def events_give_up(*, cutoff: datetime) -> int:
+    """Fail, with what is known, the unfinished events that used up their automatic tries
+    and were last queued before `cutoff` (so one being processed right now is left be)."""
+    stuck = WebhookEvent.objects.filter(
+        processed_at__isnull=True,
+        queued_at__lt=cutoff,
+        attempts__gte=MAX_AUTOMATIC_ATTEMPTS,
+    )
+    # An earlier try's error, if one was recorded, says more than this.
+    stuck.filter(last_error="").update(
+        last_error=f"gave up after {MAX_AUTOMATIC_ATTEMPTS} attempts: the worker stopped each time"
+    )
+    return stuck.update(status=WebhookEvent.Status.FAILED, processed_at=timezone.now())
 
 
 def events_replay(*, event_ids: Iterable[int]) -> list[tuple[int, IngestResult | None, str]]:

@@ -12,7 +12,6 @@ second insert, the whole batch rolls back, and its events are re-run one by one 
 single-item path, which resolves every race. Nothing is lost or stored twice.
 """
 
-import json
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -24,7 +23,6 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from inbox import realtime
-from inbox.adapters import get_adapter
 from inbox.bulk import bulk_update_rows
 from inbox.items import InboundItem, InboundMessage, Person, Skipped
 from inbox.models import (
@@ -36,8 +34,15 @@ from inbox.models import (
     Message,
     WebhookEvent,
 )
+from inbox.parsing import MalformedPayload
 
 from .enrichment import enrichment_enqueue
+from .events import (
+    MAX_AUTOMATIC_ATTEMPTS,
+    webhook_event_failure,
+    webhook_event_items,
+    webhook_event_process,
+)
 from .ingest import (
     IngestResult,
     conversation_apply,
@@ -60,24 +65,30 @@ class _Parsed:
     event: WebhookEvent | None
     items: list[InboundItem] = field(default_factory=list)
     error: str = ""
+    # A failure that is final: the event is done with (malformed, or out of tries).
+    final: bool = True
     result: IngestResult = field(default_factory=IngestResult)
 
 
 def webhook_events_drain(*, limit: int = BATCH_SIZE) -> list[int]:
     """Claim and ingest up to `limit` pending events. Returns the ids it finished.
 
-    On any failure the batch is rolled back and its events are processed one by one,
-    so one bad event or a race with another worker never holds the others back.
+    An event whose parser fails is failed alone (for good if it is malformed or out of
+    tries; else the sweep retries it). On any other failure the batch is rolled back and
+    its events are processed one by one, so one bad event or a race with another worker
+    never holds the others back. Events that used up their tries are never claimed.
     """
-    from .events import webhook_event_process
-
     ids: list[int] = []
     try:
         with transaction.atomic():
             events = list(
                 WebhookEvent.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("account")
-                .filter(status=WebhookEvent.Status.PENDING, processed_at__isnull=True)
+                .filter(
+                    status=WebhookEvent.Status.PENDING,
+                    processed_at__isnull=True,
+                    attempts__lt=MAX_AUTOMATIC_ATTEMPTS,
+                )
                 .order_by("pk")[:limit]
             )
             ids = [event.pk for event in events]
@@ -90,7 +101,7 @@ def webhook_events_drain(*, limit: int = BATCH_SIZE) -> list[int]:
         for event_id in ids:
             try:
                 webhook_event_process(event_id=event_id)
-            except Exception:  # noqa: BLE001 - recorded on the event; the sweep retries it
+            except Exception:  # noqa: BLE001 - only its bookkeeping can raise (database down)
                 log.exception("webhook event %s failed", event_id)
     return ids
 
@@ -112,39 +123,44 @@ def _ingest_events(events: list[WebhookEvent]) -> None:
     for kind, pairs in by_kind.items():
         _ingest_kind(kind, pairs)
     # Most events end the same way: one UPDATE per distinct outcome.
-    outcomes: dict[tuple[str, int, str], list[int]] = defaultdict(list)
+    outcomes: dict[tuple[str, int, str, bool], list[int]] = defaultdict(list)
     for p in parsed:
         outcomes[_outcome(p)].append(p.event.pk)
     now = timezone.now()
-    for (status, skipped, error), ids in outcomes.items():
+    for (status, skipped, error, final), ids in outcomes.items():
         WebhookEvent.objects.filter(pk__in=ids).update(
             status=status,
             skipped_items=skipped,
             last_error=error,
-            processed_at=now,
+            # A try that failed and may be retried leaves the event to the sweep, which
+            # waits a full interval from now before it tries again.
+            processed_at=now if final else None,
+            **({} if final else {"queued_at": now}),
             attempts=F("attempts") + 1,
         )
 
 
-def _outcome(p: _Parsed) -> tuple[str, int, str]:
+def _outcome(p: _Parsed) -> tuple[str, int, str, bool]:
     if p.error:
-        return WebhookEvent.Status.FAILED, 0, p.error
+        return WebhookEvent.Status.FAILED, 0, p.error, p.final
     r = p.result
     handled = r.created + r.duplicates + r.updated
     status = (
         WebhookEvent.Status.SKIPPED if r.skipped and not handled else WebhookEvent.Status.PROCESSED
     )
-    return status, r.skipped, "; ".join(r.skip_reasons[:5])[:2000]
+    return status, r.skipped, "; ".join(r.skip_reasons[:5])[:2000], True
 
 
 def _parse(event: WebhookEvent) -> _Parsed:
+    # Parsing is pure (no database), so a parser's failure costs this event alone.
     try:
-        account_id = event.account.external_id if event.account else ""
-        items = get_adapter(event.kind).parse(
-            json.loads(bytes(event.body)), account_external_id=account_id
-        )
-    except (LookupError, ValueError, KeyError, TypeError) as exc:
-        return _Parsed(event, error=f"malformed: {exc}")
+        items = webhook_event_items(event)
+    except MalformedPayload as exc:
+        return _Parsed(event, error=f"malformed: {exc}"[:2000])
+    except Exception as exc:  # noqa: BLE001 - a parser's bug: retried, then failed
+        log.exception("webhook event %s: its parser failed", event.pk)
+        error, final = webhook_event_failure(attempts=event.attempts + 1, exc=exc)
+        return _Parsed(event, error=error, final=final)
     return _Parsed(event, items=items)
 
 

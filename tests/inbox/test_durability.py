@@ -72,9 +72,13 @@ def test_the_sweep_leaves_processed_events_alone(world, post_webhook):
 
 
 def test_an_event_whose_processing_keeps_crashing_stops_being_swept(world):
+    # Its worker died during each of its tries: it is failed for good, not pending forever.
     event = WebhookEvent.objects.create(kind="testchannel", body=b"{}", attempts=5)
     age(WebhookEvent, queued_at=True)
 
     assert services.events_sweep() == 0
     event.refresh_from_db()
-    assert event.processed_at is None
+    assert event.status == WebhookEvent.Status.FAILED
+    assert event.processed_at is not None
+    assert event.last_error == "gave up after 5 attempts: the worker stopped each time"
+    assert services.events_sweep() == 0

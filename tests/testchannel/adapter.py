@@ -1,4 +1,3 @@
-from datetime import UTC, datetime
 from typing import Any
 
 import requests
@@ -13,32 +12,45 @@ from inbox.adapters import (
     SendResult,
 )
 from inbox.items import DeliveryUpdate, InboundItem, InboundMessage, Person, Skipped
+from inbox.parsing import MalformedPayload, from_seconds, mapping, required, text
 
 KIND = "testchannel"
 SECRET = "test-secret"
 
 
+CONVERSATION_KINDS = ("direct", "comment", "review", "mention")
+
+
 def _parse_message(account: str, event: dict) -> InboundItem:
-    sender = event["from"]
+    sender = mapping(event, "from")
+    kind = event.get("kind", "direct")
+    if kind not in CONVERSATION_KINDS:
+        raise MalformedPayload(f"unknown conversation kind {str(kind)[:20]!r}")
     return InboundMessage(
         account_external_id=account,
-        thread_key=str(event["thread"]),
-        conversation_kind=event.get("kind", "direct"),
-        external_id=str(event["id"]),
-        sender=Person(external_id=str(sender["id"]), name=sender.get("name", "")),
-        timestamp=datetime.fromtimestamp(int(event["ts"]), tz=UTC),
-        text=event.get("text", ""),
-        kind="comment" if event.get("kind") == "comment" else "message",
-        public=event.get("kind") == "comment",
+        thread_key=required(event, "thread"),
+        conversation_kind=kind,
+        external_id=required(event, "id"),
+        sender=Person(external_id=required(sender, "id"), name=text(sender, "name")),
+        timestamp=from_seconds(event.get("ts")),
+        text=text(event, "text"),
+        kind="comment" if kind == "comment" else "message",
+        public=kind == "comment",
         outbound=bool(event.get("echo")),
-        parent_external_id=event.get("parent", ""),
+        parent_external_id=text(event, "parent"),
     )
 
 
 def _parse_delivery(account: str, event: dict) -> InboundItem:
-    return DeliveryUpdate(
-        account_external_id=account, status=event["status"], external_ids=tuple(event["ids"])
-    )
+    ids = event.get("ids")
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise MalformedPayload("'ids' is not a list of ids")
+    # The status is passed on unchecked on purpose: a receipt in a state nothing knows is
+    # how the tests craft a poison event, one that ingest raises on.
+    status = event.get("status")
+    if not isinstance(status, str):
+        raise MalformedPayload("'status' is not text")
+    return DeliveryUpdate(account_external_id=account, status=status, external_ids=tuple(ids))
 
 
 PARSERS = {"message": _parse_message, "delivery": _parse_delivery}
@@ -56,17 +68,23 @@ class TestChannelAdapter(ChannelAdapter):
     base_url = "http://127.0.0.1:9"
 
     def parse(self, payload: Any, *, account_external_id: str = "") -> list[InboundItem]:
-        if not isinstance(payload, dict) or "events" not in payload:
-            raise ValueError("payload has no 'events' list")
-        account = account_external_id or str(payload["account"])
+        if not isinstance(payload, dict) or not isinstance(payload.get("events"), list):
+            raise MalformedPayload("payload has no 'events' list")
+        account = account_external_id or required(payload, "account")
         items: list[InboundItem] = []
         for event in payload["events"]:
-            parser = PARSERS.get(event.get("type"))
-            items.append(
-                parser(account, event)
-                if parser
-                else Skipped(f"unknown event {event.get('type')!r}", account)
-            )
+            if not isinstance(event, dict):
+                raise MalformedPayload("an event is not an object")
+            kind = event.get("type")
+            parser = PARSERS.get(kind) if isinstance(kind, str) else None
+            try:
+                items.append(
+                    parser(account, event)
+                    if parser
+                    else Skipped(f"unknown event {str(event.get('type'))[:40]!r}", account)
+                )
+            except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
+                raise MalformedPayload(f"malformed {event.get('type')} event: {exc!r}") from exc
         return items
 
     def send(self, outbound: Outbound) -> SendResult:
