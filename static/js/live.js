@@ -164,6 +164,25 @@
   // Rows to move up once their newest fetch lands (an earlier fetch may have asked for it).
   const rowsToMove = new Set();
 
+  // Whether a row belongs at the top of a newest-first list: its last activity is the
+  // newest. A message delivered late (written before the others) leaves it where it is.
+  // data-activity is "seconds.microseconds" since 1970, fixed width: strings compare right.
+  function newestInList(list, row) {
+    const top = list.querySelector(":scope > li.row[data-activity]");
+    return (
+      !top ||
+      top.id === row.id ||
+      !row.dataset.activity ||
+      row.dataset.activity >= top.dataset.activity
+    );
+  }
+
+  // The first loaded row with older activity than `row`: it goes just before that one.
+  function olderRow(list, row) {
+    const rows = [...list.querySelectorAll(":scope > li.row[data-activity]")];
+    return rows.find((other) => other.dataset.activity < row.dataset.activity) || null;
+  }
+
   async function refreshRow(pk, { toTop = false } = {}) {
     const list = document.getElementById("conversations");
     if (!list) {
@@ -176,7 +195,7 @@
     if (!answer) {
       return null;
     }
-    const moveUp = rowsToMove.delete(pk) && newestFirst();
+    const asked = rowsToMove.delete(pk) && newestFirst();
     const existing = document.getElementById(`row-${pk}`);
     if (answer.status === 204 || answer.status === 404) {
       // No longer in this folder or these filters (or no longer ours to see).
@@ -189,6 +208,7 @@
     if (!row) {
       return null;
     }
+    const moveUp = asked && newestInList(list, row);
     const link = row.querySelector("a");
     if (link && pk === openConversation()) {
       link.setAttribute("aria-current", "true");
@@ -197,8 +217,11 @@
       swap(existing, row);
       return row;
     }
-    if (!moveUp) {
-      // A new row for a list in another order: it appears where it belongs on reload.
+    // Not the newest (a message delivered late reopened it): among the loaded rows.
+    const older = moveUp || !asked ? null : olderRow(list, row);
+    if (!moveUp && !older) {
+      // A new row for a list in another order, or past the rows loaded so far: it
+      // appears where it belongs on reload, or with the next page.
       return null;
     }
     const hadFocus = existing && existing.contains(document.activeElement);
@@ -207,7 +230,11 @@
       existing.remove();
     }
     list.querySelectorAll(":scope > li.empty").forEach((empty) => empty.remove());
-    list.prepend(row);
+    if (older) {
+      older.before(row);
+    } else {
+      list.prepend(row);
+    }
     activate(row);
     if (hadFocus && link) {
       link.focus({ preventScroll: true });

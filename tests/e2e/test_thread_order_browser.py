@@ -83,3 +83,32 @@ def test_a_late_message_is_inserted_where_it_was_written(live_server, world):
             ]
         )
         assert page.evaluate("window.stillThisPage") is True
+
+
+def test_the_list_keeps_a_row_in_its_place_for_a_message_written_earlier(live_server, world):
+    from playwright.sync_api import expect
+
+    now = timezone.now()
+    maria = customer(world, "Maria", "Where is it?", last_activity_at=now - timedelta(minutes=2))
+    customer(world, "Nikos", "Γεια σας", last_activity_at=now - timedelta(minutes=1))
+    ivan = customer(
+        world, "Ivan", "Спасибо", status="done", last_activity_at=now - timedelta(minutes=30)
+    )
+
+    with chromium_page() as page:
+        log_in(page, live_server, "/?folder=open")
+        expect(page.locator("#live")).to_have_attribute("data-stream", "open")
+        names = page.locator("#conversations > li.row .name")
+        expect(names).to_have_text(["Nikos", "Maria"])
+
+        # Written before everything on screen: Maria's row stays below Nikos's.
+        deliver(
+            live_server, maria, "late", "Hello?", int((now - timedelta(minutes=10)).timestamp())
+        )
+        expect(page.locator("#live-announcer")).to_contain_text("New message from")
+        # Ivan's done conversation reopens with a message written 90 seconds ago: it goes
+        # where that time puts it, between Nikos (a minute ago) and Maria (two).
+        deliver(
+            live_server, ivan, "again", "Ещё вопрос", int((now - timedelta(seconds=90)).timestamp())
+        )
+        expect(names).to_have_text(["Nikos", "Ivan", "Maria"])
