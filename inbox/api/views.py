@@ -209,8 +209,11 @@ class MessageModerate(ApiView):
 
     @extend_schema(
         request=s.ModerationSerializer,
-        responses={200: s.MessageSerializer, 400: REFUSED, 404: NOT_FOUND},
-        summary=_("Hide, unhide, like, unlike or delete a comment on its platform"),
+        responses={200: s.MessageSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
+        summary=_(
+            "Hide, unhide, like, unlike or delete a comment on its platform "
+            "(delete: leads of a team working the account, and admins)"
+        ),
     )
     def post(self, request: Request, pk: int) -> Response:
         message: Message | None = message_get_for(user=request.user, pk=pk)
@@ -222,6 +225,8 @@ class MessageModerate(ApiView):
             message = services.comment_moderate(
                 message=message, action=body.validated_data["action"], by=request.user
             )
+        except services.NotAllowed as exc:
+            raise PermissionDenied(str(exc)) from exc
         except services.ModerationFailed as exc:
             raise BadRequest(str(exc)) from exc
         return Response(s.MessageSerializer(message).data)

@@ -51,6 +51,30 @@ def teams_led_by(user: AbstractBaseUser) -> QuerySet[Team]:
     )
 
 
+def leads_account(user: AbstractBaseUser | AnonymousUser, account_id: int) -> bool:
+    """An admin, or a lead of a team that works the account."""
+    if not user.is_authenticated:
+        return False
+    if is_admin(user):
+        return True
+    # Asked once per comment of a thread: one query per request, not one per comment.
+    led = getattr(user, "_socialcare_led_accounts", None)
+    if led is None:
+        led = set(
+            ChannelAccount.teams.through.objects.filter(
+                team__in=teams_led_by(user).values("pk")
+            ).values_list("channelaccount_id", flat=True)
+        )
+        user._socialcare_led_accounts = led
+    return account_id in led
+
+
+def may_delete_comments(user: AbstractBaseUser | AnonymousUser, conversation: Conversation) -> bool:
+    """Deleting a comment on the platform cannot be undone, so it is for the leads of a team
+    working the account and for admins; agents hide instead."""
+    return leads_account(user, conversation.account_id)
+
+
 def assignable_users(conversation: Conversation) -> QuerySet:
     """People who can work this conversation: members of the teams working its account."""
     return User.objects.filter(

@@ -1,7 +1,9 @@
 """Moderating a customer's comment as the account: hide, unhide, like, unlike, delete.
 
 The platform is asked first, in the request: the agent sees at once whether it worked,
-and the inbox shows the comment's new state only when it did.
+and the inbox shows the comment's new state only when it did. Agents hide, unhide, like
+and unlike; deleting cannot be undone, so only leads of a team working the account and
+admins may (`NotAllowed` otherwise, before the platform is asked).
 """
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -18,8 +20,10 @@ from inbox.adapters import (
     get_adapter,
 )
 from inbox.models import Activity, ChannelAccount, Message
+from inbox.selectors.access import may_delete_comments
 
 from .accounts import account_needs_reconnect
+from .conversations import NotAllowed
 
 
 class ModerationFailed(Exception):
@@ -58,8 +62,22 @@ def moderation_refusal(*, message: Message, action: str) -> str | None:
     return None
 
 
+def moderation_permitted(*, message: Message, action: str, by: AbstractBaseUser) -> None:
+    """Raise NotAllowed if this person may not take this action (the caller already checked
+    that they see the conversation)."""
+    if action == "delete" and not may_delete_comments(by, message.conversation):
+        raise NotAllowed(
+            _("Only a team lead or an admin can delete a comment on the platform; hide it instead.")
+        )
+
+
 def comment_moderate(*, message: Message, action: str, by: AbstractBaseUser | None) -> Message:
-    """Ask the platform, then record the comment's new state and who did it."""
+    """Ask the platform, then record the comment's new state and who did it.
+
+    `by` is None only for the system itself; people go through `moderation_permitted`.
+    """
+    if by is not None:
+        moderation_permitted(message=message, action=action, by=by)
     refusal = moderation_refusal(message=message, action=action)
     if refusal:
         raise ModerationFailed(refusal)

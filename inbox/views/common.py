@@ -11,8 +11,10 @@ from inbox.selectors import conversation_get_for
 
 PAGE = "inbox/inbox.html"
 BAD_INPUT = 400
-# A refused reply or action: the page says why. base.html tells HTMX to swap 400 and 422.
+# A refused reply or action: the page says why. base.html tells HTMX to swap 400, 403, 422.
 REFUSED = 422
+# Not allowed for this person (an agent deleting a comment): the page says who may.
+FORBIDDEN = 403
 
 
 def is_partial(request: HttpRequest) -> bool:

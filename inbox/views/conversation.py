@@ -19,7 +19,7 @@ from inbox.selectors import conversation_get_for
 from inbox.selectors.pane import assign_choices_for, next_conversation_id
 from inbox.selectors.thread import outbound_message_in, reply_position_for
 
-from .common import REFUSED, conversation_or_404, is_partial, render_fragment
+from .common import FORBIDDEN, REFUSED, conversation_or_404, is_partial, render_fragment
 from .pages import folder_of, folders_context, list_context
 from .pane import (
     CONVERSATION_PANE,
@@ -165,6 +165,9 @@ def moderate(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
     action = request.POST.get("action", "")
     try:
         message = services.comment_moderate(message=message, action=action, by=request.user)
+    except services.NotAllowed as exc:
+        refused = {"moderation_error": str(exc), "moderated_pk": message.pk}
+        return _message_answer(request, convo, message, status=FORBIDDEN, **refused)
     except services.ModerationFailed as exc:
         refused = {"moderation_error": str(exc), "moderated_pk": message.pk}
         return _message_answer(request, convo, message, **refused)
@@ -179,17 +182,20 @@ def _message_answer(
     message: Message,
     *,
     focus: str = "message",
+    status: int = REFUSED,
     **errors: Any,
 ) -> HttpResponse:
     """After an action on one message: that message again, where it sits in the thread
-    (HTMX), or back to the page."""
+    (HTMX), or back to the page. `status` is the answer's when there is an error."""
     error = errors.get("message_error") or errors.get("moderation_error") or ""
     if not is_partial(request):
         if error:
-            return action_refused(request, convo, error)
+            refused = action_refused(request, convo, error)
+            refused.status_code = status
+            return refused
         return back_to(request, convo)
     context = pane_context(request, convo, folder_of(request), with_thread=False)
     depth, parent = reply_position_for(conversation=convo, message=message)
     context.update(m=message, depth=depth, parent=parent, focus="alert" if error else focus)
     context.update(errors)
-    return render_fragment(request, MESSAGE, context, status=REFUSED if error else 200)
+    return render_fragment(request, MESSAGE, context, status=status if error else 200)

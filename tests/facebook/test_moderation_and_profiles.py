@@ -55,7 +55,10 @@ def test_like_and_delete_through_the_api(world, comment, fake_graph) -> None:
     url = f"/api/v1/messages/{comment.pk}/moderate/"
 
     assert api.post(url, {"action": "like"}, content_type="application/json").json()["liked"]
-    deleted = api.post(url, {"action": "delete"}, content_type="application/json")
+    # Bob is an agent: deleting is for Lena, who leads Support.
+    deleted = world.api_for(world.lena).post(
+        url, {"action": "delete"}, content_type="application/json"
+    )
 
     assert deleted.status_code == 200 and deleted.json()["removed_at"]
     assert graph_calls(fake_graph, "POST", f"{COMMENT}/likes")

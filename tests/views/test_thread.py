@@ -217,8 +217,8 @@ def moderating(test_channel, monkeypatch):
     return test_channel
 
 
-def moderate(world, convo, message, action):
-    return world.client_for(world.alice).post(
+def moderate(world, convo, message, action, user=None):
+    return world.client_for(user or world.alice).post(
         f"/c/{convo.pk}/messages/{message.pk}/moderate/?folder=open", {"action": action}, **HTMX
     )
 
@@ -237,14 +237,15 @@ def test_hiding_a_reply_keeps_it_in_place_and_focus_on_the_switch(world, under_a
 
 
 def test_deleting_asks_first_and_then_focuses_the_comment(world, under_a_post, moderating):
+    """Lena leads Support: deleting (it cannot be undone) is hers, not her agents'."""
     r3 = under_a_post.messages.get(external_id="r3")
-    page = world.client_for(world.alice).get(f"/c/{under_a_post.pk}/").text
+    page = world.client_for(world.lena).get(f"/c/{under_a_post.pk}/").text
     confirm = page.split(f'id="moderation-{r3.pk}"')[1].split("</details>")[0]
     assert "<summary>Delete…</summary>" in confirm
     assert "Delete this comment on the platform? This cannot be undone." in confirm
     assert "data-confirm-cancel" in confirm
 
-    response = moderate(world, under_a_post, r3, "delete")
+    response = moderate(world, under_a_post, r3, "delete", world.lena)
 
     assert response.status_code == 200
     assert "Deleted on the platform" in response.text
