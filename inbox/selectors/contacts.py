@@ -1,8 +1,14 @@
 """Reads about customers: the panel beside a conversation (social CRM).
 
 Contacts linked as the same person form a group: one main contact, the others pointing
-at it with `merged_into`. The panel shows the whole group, but only what the agent may
-see: handles on the accounts their teams work and the conversations they could open.
+at it with `merged_into`. The panel shows the group, but only what the agent may see:
+the contacts of the group that have a handle or a conversation on an account their teams
+work (their names, tags, VIP and notes), and of those only the handles and conversations
+on such accounts. A contact of the group the agent cannot see is not shown at all.
+
+Changing a customer (tags, VIP, notes, links) needs the whole group to be visible: every
+contact of it, and every handle and conversation of each (`contacts_fully_visible`), so
+an agent never overwrites what another team keeps. The panel is read-only otherwise.
 """
 
 from dataclasses import dataclass, field
@@ -10,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -74,8 +80,12 @@ class CustomerPanel:
     linked: list[LinkedContact]
     conversations: list[Conversation]
     more_conversations: bool
-    # Every contact of the group: live updates about any of them refresh the panel.
+    # The contacts of the group shown: live updates about any of them refresh the panel.
     member_ids: list[int] = field(default_factory=list)
+    # Whether the agent may change this customer: the whole group is theirs to see.
+    editable: bool = True
+    # Whether the group has contacts the agent cannot see (then it is read-only).
+    hidden_links: bool = False
 
 
 def customer_panel_for(*, user: AbstractBaseUser, conversation: Conversation) -> dict[str, Any]:
@@ -86,8 +96,9 @@ def customer_panel_for(*, user: AbstractBaseUser, conversation: Conversation) ->
 def customer_for(*, user: AbstractBaseUser, conversation: Conversation) -> CustomerPanel:
     contact = conversation.contact
     members = group_of(contact)
+    shown = _shown_members(user, contact, members)
     main = members[0]
-    member_ids = [m.pk for m in members]
+    member_ids = [m.pk for m in shown]
     identities = list(
         Identity.objects.filter(contact__in=member_ids, account__in=accounts_for(user).values("pk"))
         .select_related("account")
@@ -103,17 +114,19 @@ def customer_for(*, user: AbstractBaseUser, conversation: Conversation) -> Custo
         .order_by("-last_activity_at", "-pk")[: HISTORY_LIMIT + 1]
     )
     avatar = next((i.pk for i in identities if i.profile.get("avatar_file")), None)
-    all_tags = _union(tag for m in members for tag in m.tags)
+    all_tags = _union(tag for m in shown for tag in m.tags)
+    main_shown = shown[0].pk == main.pk
     return CustomerPanel(
         contact=contact,
         main=main,
         avatar_identity_id=avatar,
         handles=[_handle(i) for i in identities],
-        is_vip=any(m.is_vip for m in members),
+        is_vip=any(m.is_vip for m in shown),
         top_customer=any(t.casefold() == TOP_CUSTOMER_TAG for t in all_tags),
         tags=[t for t in all_tags if t.casefold() != TOP_CUSTOMER_TAG],
-        notes=main.notes,
-        other_notes=[(str(m), m.notes) for m in members[1:] if m.notes.strip()],
+        # The main contact's notes are the group's; another team's main keeps its own.
+        notes=main.notes if main_shown else "",
+        other_notes=[(str(m), m.notes) for m in shown if m.pk != main.pk and m.notes.strip()],
         linked=[
             LinkedContact(
                 contact=m,
@@ -121,13 +134,30 @@ def customer_for(*, user: AbstractBaseUser, conversation: Conversation) -> Custo
                 merged_by=(m if m.merged_into_id else contact).merged_by,
                 merged_at=(m if m.merged_into_id else contact).merged_at,
             )
-            for m in members
+            for m in shown
             if m.pk != contact.pk
         ],
         conversations=history[:HISTORY_LIMIT],
         more_conversations=len(history) > HISTORY_LIMIT,
         member_ids=member_ids,
+        editable=contacts_fully_visible(user=user, contact_ids=[m.pk for m in members]),
+        hidden_links=len(shown) < len(members),
     )
+
+
+def _shown_members(
+    user: AbstractBaseUser, contact: Contact, members: list[Contact]
+) -> list[Contact]:
+    """The contacts of the group the user may see, in the group's order. The
+    conversation's own contact is one: the user sees the conversation."""
+    if is_admin(user):
+        return members
+    visible = set(
+        contacts_visible_to(user)
+        .filter(pk__in=[m.pk for m in members])
+        .values_list("pk", flat=True)
+    )
+    return [m for m in members if m.pk in visible or m.pk == contact.pk]
 
 
 def group_of(contact: Contact) -> list[Contact]:
@@ -142,37 +172,54 @@ def group_of(contact: Contact) -> list[Contact]:
     return members
 
 
+def contacts_visible_to(user: AbstractBaseUser) -> QuerySet[Contact]:
+    """Contacts with a handle or a conversation on an account the user works."""
+    if is_admin(user):
+        return Contact.objects.all()
+    accounts = accounts_for(user).values("pk")
+    handle_here = Identity.objects.filter(contact_id=OuterRef("pk"), account__in=accounts)
+    conversation_here = Conversation.objects.filter(contact_id=OuterRef("pk"), account__in=accounts)
+    return Contact.objects.filter(Q(Exists(handle_here)) | Q(Exists(conversation_here)))
+
+
 def contacts_fully_visible(*, user: AbstractBaseUser, contact_ids: list[int]) -> bool:
-    """Whether the user may see every conversation of these contacts (linking needs it)."""
+    """Whether the user may see all of these contacts and every handle and conversation
+    of each: what changing them (tags, VIP, notes, links) needs."""
     if is_admin(user):
         return True
-    hidden = Conversation.objects.filter(contact__in=contact_ids).exclude(
-        pk__in=conversations_for(user).values("pk")
+    ids = set(contact_ids)
+    if contacts_visible_to(user).filter(pk__in=ids).count() != len(ids):
+        return False
+    accounts = accounts_for(user).values("pk")
+    elsewhere = Q(contact__in=ids) & ~Q(account__in=accounts)
+    return not (
+        Conversation.objects.filter(elsewhere).exists()
+        or Identity.objects.filter(elsewhere).exists()
     )
-    return not hidden.exists()
 
 
 def contact_get_for(*, user: AbstractBaseUser, pk: int) -> Contact | None:
-    """A contact, if the user may see one of its conversations."""
-    visible = conversations_for(user).filter(contact_id=OuterRef("pk"))
-    return Contact.objects.filter(pk=pk).filter(Exists(visible)).first()
+    """A contact, if the user may see it."""
+    return contacts_visible_to(user).filter(pk=pk).first()
 
 
 def merge_candidates_for(*, user: AbstractBaseUser, contact: Contact, query: str) -> list[Contact]:
-    """Other contacts the agent could link with this one: by name or handle, among those
-    with a conversation the agent may see."""
+    """Other contacts the agent could link with this one: by their name or a handle the
+    agent may see, among the contacts the agent may see."""
     query = query.strip()
     if not query:
         return []
     group = [m.pk for m in group_of(contact)]
-    visible = conversations_for(user).filter(contact_id=OuterRef("pk"))
     handle = query.removeprefix("@") or query
+    # Only handles the agent could see count: a match on another team's handle would
+    # tell them it exists.
     matching_identities = Identity.objects.filter(
         Q(folded_contains("name", query)) | Q(folded_contains("handle", handle)),
         contact_id=OuterRef("pk"),
+        account__in=accounts_for(user).values("pk"),
     )
     candidates = (
-        Contact.objects.filter(Exists(visible))
+        contacts_visible_to(user)
         .filter(Q(folded_contains("name", query)) | Exists(matching_identities))
         .exclude(pk__in=group)
         .exclude(merged_into_id__in=group)

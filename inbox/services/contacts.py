@@ -4,12 +4,18 @@ Linked contacts form a group around one main contact (the others have `merged_in
 Nothing is moved or deleted: conversations keep their contact, so undoing a link gives
 both contacts back exactly as they were. Tags, VIP and notes edited on a group live on its
 main contact; removing a tag or VIP removes it from the whole group.
+
+Every change needs `by` to see the whole group (every contact, handle and conversation of
+it): otherwise it would overwrite what a team they are not in keeps, so it is refused
+with `NotAllowed` and an admin does it.
 """
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from inbox import realtime
 from inbox.models import Contact, Conversation
@@ -20,6 +26,15 @@ from .conversations import NotAllowed
 MAX_TAG_LENGTH = 40
 MAX_TAGS = 30
 MAX_NOTES_LENGTH = 10_000
+
+LINK_REFUSED = gettext_lazy(
+    "One of these customers also wrote to an account your teams do not work: "
+    "ask an admin to link them."
+)
+EDIT_REFUSED = gettext_lazy(
+    "This customer is also known to an account your teams do not work: "
+    "ask an admin to change their tags, notes or links."
+)
 
 
 def contact_tag_add(*, contact: Contact, tag: str, by: AbstractBaseUser) -> Contact:
@@ -32,7 +47,7 @@ def contact_tag_add(*, contact: Contact, tag: str, by: AbstractBaseUser) -> Cont
             % {"limit": MAX_TAG_LENGTH, "tag": tag[:MAX_TAG_LENGTH]}
         )
     with transaction.atomic():
-        members = _locked_group(contact)
+        members = _locked_group(contact, by=by)
         if any(tag.casefold() == t.casefold() for m in members for t in m.tags):
             return members[0]
         main = members[0]
@@ -51,7 +66,7 @@ def contact_tag_remove(*, contact: Contact, tag: str, by: AbstractBaseUser) -> C
     """Remove a tag from every contact of the group (it shows once for all of them)."""
     key = " ".join(tag.split()).casefold()
     with transaction.atomic():
-        members = _locked_group(contact)
+        members = _locked_group(contact, by=by)
         for member in members:
             kept = [t for t in member.tags if t.casefold() != key]
             if kept != member.tags:
@@ -65,7 +80,7 @@ def contact_flag_set(*, contact: Contact, flag: str, on: bool, by: AbstractBaseU
     """The VIP and "top customer" switches of the group."""
     if flag == "vip":
         with transaction.atomic():
-            members = _locked_group(contact)
+            members = _locked_group(contact, by=by)
             targets = members[:1] if on else [m for m in members if m.is_vip]
             for member in targets:
                 member.is_vip = on
@@ -87,7 +102,7 @@ def contact_notes_save(*, contact: Contact, notes: str, by: AbstractBaseUser) ->
             % {"limit": MAX_NOTES_LENGTH, "length": len(notes)}
         )
     with transaction.atomic():
-        members = _locked_group(contact)
+        members = _locked_group(contact, by=by)
         main = members[0]
         if main.notes != notes:
             main.notes = notes
@@ -99,15 +114,15 @@ def contact_notes_save(*, contact: Contact, notes: str, by: AbstractBaseUser) ->
 def contact_merge(*, contact: Contact, other: Contact, by: AbstractBaseUser) -> Contact:
     """Link `other` (and anyone linked with it) to `contact`'s group: the same person.
 
-    The agent must see every conversation of both, so a link never reaches into
-    conversations of a team they are not in.
+    The agent must see the whole of both groups (every contact, handle and conversation),
+    so a link never reaches into what a team they are not in keeps.
     """
     with transaction.atomic():
         ours, theirs = _locked_groups(contact, other)
         main = ours[0]
         if theirs[0].pk == main.pk:
             raise ValueError(_("%(name)s is already linked with this customer.") % {"name": other})
-        _check_sees_all(by, [*ours, *theirs])
+        _check_sees_all(by, [*ours, *theirs], refusal=LINK_REFUSED)
         now = timezone.now()
         # Kept one level deep: the other group's main contact and its linked ones all
         # point at our main contact, each keeping who linked it.
@@ -124,11 +139,10 @@ def contact_merge(*, contact: Contact, other: Contact, by: AbstractBaseUser) -> 
 def contact_unmerge(*, contact: Contact, by: AbstractBaseUser) -> Contact:
     """Undo a link: `contact` is its own person again, with its own conversations."""
     with transaction.atomic():
-        members = _locked_group(contact)
+        members = _locked_group(contact, by=by)
         member = next((m for m in members if m.pk == contact.pk), None)
         if member is None or member.merged_into_id is None:
             raise ValueError(_("%(name)s is not linked with another customer.") % {"name": contact})
-        _check_sees_all(by, members)
         member.merged_into = None
         member.merged_by = None
         member.merged_at = None
@@ -137,10 +151,13 @@ def contact_unmerge(*, contact: Contact, by: AbstractBaseUser) -> Contact:
     return member
 
 
-def _locked_group(contact: Contact) -> list[Contact]:
+def _locked_group(contact: Contact, *, by: AbstractBaseUser | None = None) -> list[Contact]:
     """The contact's group as it is now, its rows locked: edits of one person apply one
-    after the other. The passed object may be stale; the database says who is linked."""
+    after the other. The passed object may be stale; the database says who is linked.
+    With `by`, refused unless they see the whole group as it is now."""
     [group] = _locked_groups(contact)
+    if by is not None:
+        _check_sees_all(by, group, refusal=EDIT_REFUSED)
     return group
 
 
@@ -167,14 +184,9 @@ def _locked_groups(*contacts: Contact) -> list[list[Contact]]:
     raise ValueError(_("Someone else is linking this customer right now; try again."))
 
 
-def _check_sees_all(by: AbstractBaseUser, contacts: list[Contact]) -> None:
+def _check_sees_all(by: AbstractBaseUser, contacts: list[Contact], *, refusal: Promise) -> None:
     if not contacts_fully_visible(user=by, contact_ids=[c.pk for c in contacts]):
-        raise NotAllowed(
-            _(
-                "One of these customers also wrote to an account your teams do not work: "
-                "ask an admin to link them."
-            )
-        )
+        raise NotAllowed(str(refusal))
 
 
 def _changed(contacts: list[Contact]) -> None:

@@ -1,8 +1,10 @@
 """The customer panel beside a conversation: tags, VIP, notes, linking the same person.
 
-Anyone who may see the conversation may edit its customer's tags and notes; linking two
-contacts (and undoing it) also needs every conversation of both to be visible (the
-service checks). HTMX gets the panel back; without it, a redirect to the conversation.
+Anyone who may see the conversation sees its customer as far as their teams' accounts
+go. Changing the customer (tags, VIP, notes, links and undoing them) needs the whole
+customer to be visible: every linked contact, handle and conversation (the services
+check; a refusal is a 403 with the reason in the panel). HTMX gets the panel back;
+without it, a redirect to the conversation.
 """
 
 from typing import Any
@@ -30,7 +32,7 @@ from inbox.selectors.contacts import (
 )
 from inbox.services import contacts as customers
 
-from .common import REFUSED, conversation_or_404, is_partial, render_fragment
+from .common import FORBIDDEN, REFUSED, conversation_or_404, is_partial, render_fragment
 from .pages import folder_of, list_query
 from .pane import back_to, full_page, list_params, pane_context
 
@@ -89,19 +91,22 @@ def notes(request: HttpRequest, pk: int) -> HttpResponse:
     convo = conversation_or_404(request, pk)
     form = NotesForm(request.POST)
     error = ""
+    status = REFUSED
     if form.is_valid():
         try:
             customers.contact_notes_save(
                 contact=convo.contact, notes=form.cleaned_data["notes"], by=request.user
             )
+        except services.NotAllowed as exc:
+            error, status = str(exc), FORBIDDEN
         except ValueError as exc:
             error = str(exc)
     else:
         error = form.errors["notes"][0]
     if not is_partial(request):
-        return _refused(request, convo, error) if error else back_to(request, convo)
+        return _refused(request, convo, error, status=status) if error else back_to(request, convo)
     context = {"notes_error": error, "notes_saved": not error}
-    return render_fragment(request, NOTES_STATUS, context, status=REFUSED if error else 200)
+    return render_fragment(request, NOTES_STATUS, context, status=status if error else 200)
 
 
 @require_GET
@@ -146,7 +151,9 @@ def unmerge(request: HttpRequest, pk: int) -> HttpResponse:
         return _refused(request, convo, _not_found())
     try:
         customers.contact_unmerge(contact=chosen, by=request.user)
-    except (services.NotAllowed, ValueError) as exc:
+    except services.NotAllowed as exc:
+        return _refused(request, convo, str(exc), status=FORBIDDEN)
+    except ValueError as exc:
         return _refused(request, convo, str(exc))
     convo.contact.refresh_from_db()
     return _answer(request, convo, focus="panel")
@@ -168,7 +175,9 @@ def _apply(
 ) -> HttpResponse:
     try:
         service(contact=convo.contact, by=request.user, **kwargs)
-    except (services.NotAllowed, ValueError) as exc:
+    except services.NotAllowed as exc:
+        return _refused(request, convo, str(exc), status=FORBIDDEN)
+    except ValueError as exc:
         return _refused(request, convo, str(exc))
     convo.contact.refresh_from_db()
     return _answer(request, convo, focus=focus)
@@ -192,12 +201,15 @@ def _answer(request: HttpRequest, convo: Conversation, *, focus: str) -> HttpRes
     return render_fragment(request, PANEL, context)
 
 
-def _refused(request: HttpRequest, convo: Conversation, error: str) -> HttpResponse:
-    """The panel again with the reason (HTMX), or the whole page with it."""
+def _refused(
+    request: HttpRequest, convo: Conversation, error: str, *, status: int = REFUSED
+) -> HttpResponse:
+    """The panel again with the reason (HTMX), or the whole page with it: 422 for input
+    to fix, 403 for a change this person may not make."""
     if is_partial(request):
         context = {**_panel_context(request, convo), "customer_error": error, "focus": "alert"}
-        response = render_fragment(request, PANEL, context, status=REFUSED)
+        response = render_fragment(request, PANEL, context, status=status)
         return reswap(retarget(response, "#customer-panel"), "outerHTML")
     context = pane_context(request, convo, folder_of(request))
     context.update(customer_error=error)
-    return full_page(request, convo, context, status=REFUSED)
+    return full_page(request, convo, context, status=status)
