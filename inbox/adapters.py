@@ -16,7 +16,7 @@ from .items import Attachment, InboundItem, Person
 
 
 class SendError(Exception):
-    """Base of the two ways a send can fail. `reason` is for the agent to read."""
+    """Base of the three ways a send can fail. `reason` is for the agent to read."""
 
     def __init__(self, reason: str | Promise) -> None:
         super().__init__(str(reason))
@@ -29,6 +29,15 @@ class RetryableSendError(SendError):
     def __init__(self, reason: str | Promise, *, retry_after: float | None = None) -> None:
         super().__init__(reason)
         self.retry_after = retry_after
+
+
+class UnknownOutcomeSendError(SendError):
+    """The request may have reached the platform and been acted on, but we cannot tell:
+    no answer in time after it was sent, the connection dropped mid-answer, a server
+    error on a send, or a success without the message's id. Sending again could reach the
+    customer twice, so it is never retried: the inbox asks `find_sent`, else fails it
+    visibly as "may have been sent" and the agent decides.
+    """
 
 
 class PermanentSendError(SendError):
@@ -121,6 +130,8 @@ class Outbound:
     author_name: str = ""
     # The account's display name.
     account_name: str = ""
+    # When this attempt started: `find_sent` looks only at what went out since.
+    attempt_started_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -173,8 +184,14 @@ class ChannelAdapter:
         raise NotImplementedError
 
     def send(self, outbound: Outbound) -> SendResult:
-        """Send one message; raise RetryableSendError or PermanentSendError."""
+        """Send one message; raise RetryableSendError, PermanentSendError or, when the
+        platform may have sent it without saying so, UnknownOutcomeSendError."""
         raise NotImplementedError
+
+    def find_sent(self, outbound: Outbound) -> SendResult | None:
+        """After an unknown outcome: the message as the platform shows it sent, or None when
+        the platform shows nothing (or cannot be asked). Must not send anything."""
+        return None
 
     def moderate(self, action: str, target: ModerationTarget) -> None:
         """Hide, unhide, like or delete a comment, where `capabilities` says the channel can.
@@ -231,6 +248,23 @@ class ChannelAdapter:
             if credentials.get(name):
                 return str(credentials[name])
         raise ValueError("cannot tell the account's platform id from its credentials")
+
+
+# What a send carries where the platform echoes it back to us (Meta's `metadata`, Viber's
+# `tracking_data`), so an echo of our own message is recognised by it.
+SEND_MARKER_PREFIX = "socialcare:"
+
+
+def send_marker(message_id: int) -> str:
+    return f"{SEND_MARKER_PREFIX}{message_id}"
+
+
+def marked_message_id(marker: object) -> int | None:
+    """Our message's id from a marker `send_marker` made; None for anything else."""
+    if not isinstance(marker, str) or not marker.startswith(SEND_MARKER_PREFIX):
+        return None
+    digits = marker.removeprefix(SEND_MARKER_PREFIX)
+    return int(digits) if digits.isascii() and digits.isdigit() and len(digits) < 19 else None
 
 
 _registry: dict[str, ChannelAdapter] = {}

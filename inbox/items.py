@@ -48,6 +48,8 @@ class InboundMessage:
     parent_external_id: str = ""
     # True for what the account itself sent (echoes, the Page's own comments).
     outbound: bool = False
+    # An echo of our own send: the id of our message, from the marker the send carried.
+    own_message_id: int | None = None
     # The post, tweet or review a comment thread hangs under.
     context: dict = field(default_factory=dict)
     # Platform details worth keeping: quick-reply / postback payloads, the message it

@@ -72,7 +72,7 @@ def test_a_worker_processes_a_webhook_from_the_queue(world, post_webhook, worker
 
 def test_a_worker_retries_a_failing_send_until_it_goes_out(world, fake_platform, worker, settings):
     settings.SOCIALCARE_SEND_BACKOFF_BASE = 0.001
-    fake_platform.fail_next(503)
+    fake_platform.fail_next(429)
     fake_platform.fail_next(429, headers={"Retry-After": "0.1"})
     conversation = ConversationFactory(account=world.acme)
 

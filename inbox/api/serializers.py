@@ -219,6 +219,13 @@ class MessageSerializer(serializers.ModelSerializer):
         )
     )
     attachments = serializers.SerializerMethodField()
+    maybe_sent = serializers.BooleanField(
+        read_only=True,
+        help_text=_(
+            "A failed reply whose outcome is unknown: the customer may have it. Check on the "
+            "platform before retrying."
+        ),
+    )
 
     class Meta:
         model = Message
@@ -232,6 +239,7 @@ class MessageSerializer(serializers.ModelSerializer):
             "external_id",
             "status",
             "error",
+            "maybe_sent",
             "attachments",
             "created_at",
             "platform_timestamp",

@@ -161,6 +161,9 @@ class Message(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     # When the last attempt started: a send "sending" for long was interrupted.
     sending_since = models.DateTimeField(null=True, blank=True)
+    # Failed with an unknown outcome (no answer after sending, a server error): the customer
+    # may have it, so it is never resent by itself. An echo of it later marks it sent.
+    maybe_sent = models.BooleanField(default=False)
     platform_timestamp = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)

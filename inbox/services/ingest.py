@@ -39,6 +39,7 @@ from inbox.models import (
 
 from .enrichment import enrichment_enqueue
 from .ingest_updates import message_update_apply, reaction_apply, unrouted_record
+from .sending import message_echo_confirm
 
 # Where a read mark goes back to when a message written before it arrives late.
 JUST_BEFORE = timedelta(microseconds=1)
@@ -145,6 +146,9 @@ def _account(
 
 def message_ingest(*, account: ChannelAccount, item: InboundMessage) -> Message | None:
     """Store one inbound item. Returns the new message, or None for a duplicate."""
+    if item.own_message_id is not None and message_echo_confirm(account=account, item=item):
+        # The echo of our own send: it marked that message sent; no copy is stored.
+        return None
     try:
         with transaction.atomic():
             if Message.objects.filter(account=account, external_id=item.external_id).exists():

@@ -54,6 +54,7 @@ from .ingest import (
     update_apply,
 )
 from .ingest_updates import unrouted_record
+from .sending import message_echo_confirm
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 200
@@ -184,6 +185,8 @@ def _ingest_kind(kind: str, pairs: list[tuple[_Parsed, InboundItem]]) -> None:
             p.result.skip(f"no connected {kind} account {item.account_external_id}")
         elif refusal := item_refusal(account, item):
             p.result.skip(refusal)
+        elif isinstance(item, InboundMessage) and _own_echo(account, item):
+            p.result.duplicates += 1
         elif isinstance(item, InboundMessage):
             messages.append((p, account, item))
         else:
@@ -195,6 +198,11 @@ def _ingest_kind(kind: str, pairs: list[tuple[_Parsed, InboundItem]]) -> None:
         p.result.updated += update_apply(account=account, item=item)
     if unrouted:
         unrouted_record(kind=kind, counts=unrouted)
+
+
+def _own_echo(account: ChannelAccount, item: InboundMessage) -> bool:
+    """The echo of our own send marks that message sent instead of storing a copy."""
+    return item.own_message_id is not None and message_echo_confirm(account=account, item=item)
 
 
 def _ingest_messages(rows: list[tuple[_Parsed, ChannelAccount, InboundMessage]]) -> None:

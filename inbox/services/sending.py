@@ -3,8 +3,16 @@
 A message moves queued -> sending -> sent, or to failed with a reason. The send task
 flips queued -> sending under a row lock and commits before calling the platform, so a
 redelivered task (worker crash, late ack) finds it no longer queued and sends nothing.
-A send interrupted mid-call stays "sending" until the sweep marks it failed with a
-reason that says it may have gone out: at most once, and never silently.
+
+Only errors that say the platform did not act (a refused connect, a rate limit) put a
+message back to queued for another try. When the outcome is unknown (no answer after the
+request went out, a server error on a send, a success without an id, a send interrupted
+mid-call and found "sending" by the sweep) the platform may have sent it, so it is never
+resent by itself: the channel is asked whether it shows the message sent (`find_sent`),
+and otherwise it fails visibly, flagged `maybe_sent`, for the agent to check and decide.
+An echo that carries our send's marker (`own_message_id`) later marks it sent, whatever
+state it is in, and dedupes with the "sent elsewhere" copy the echo would have made.
+At most once, and never silently.
 """
 
 import logging
@@ -15,7 +23,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,9 +35,11 @@ from inbox.adapters import (
     Outbound,
     PermanentSendError,
     RetryableSendError,
+    SendResult,
+    UnknownOutcomeSendError,
     get_adapter,
 )
-from inbox.items import Attachment
+from inbox.items import Attachment, InboundMessage
 from inbox.models import Activity, ChannelAccount, Conversation, Message
 from inbox.queue import enqueue_on_commit
 
@@ -39,6 +49,16 @@ from .private_replies import private_reply_continue
 
 log = logging.getLogger(__name__)
 STALE_SENDING_AFTER = timedelta(minutes=10)
+# The states a send is in before the platform has confirmed it: an echo or a found
+# message moves them to sent. Delivered and read are never moved back.
+UNCONFIRMED = (
+    Message.Status.QUEUED,
+    Message.Status.SENDING,
+    Message.Status.SENT,
+    Message.Status.FAILED,
+)
+# A concurrent ingest of the same platform id can win the unique constraint this often.
+MARK_SENT_TRIES = 3
 
 
 class ReplyRefused(Exception):
@@ -307,6 +327,8 @@ def message_send(*, message_id: int) -> SendOutcome:
         result = adapter.send(outbound)
     except RetryableSendError as exc:
         return _after_retryable(message, exc)
+    except UnknownOutcomeSendError as exc:
+        return _after_unknown(message, adapter, outbound, exc.reason)
     except PermanentSendError as exc:
         _fail(message, exc.reason, account_broken=exc.account_broken)
         if exc.recipient_unsubscribed:
@@ -314,13 +336,56 @@ def message_send(*, message_id: int) -> SendOutcome:
         return SendOutcome()
     except Exception as exc:  # noqa: BLE001 - an adapter bug must not leave it "sending"
         log.exception("adapter %s crashed sending message %s", message.account.kind, message.pk)
-        _fail(message, _("Sending failed unexpectedly: %(error)s") % {"error": exc})
+        # It may have crashed reading the platform's answer: the message may be out.
+        _fail(
+            message,
+            maybe_sent_reason(_("Sending failed unexpectedly: %(error)s") % {"error": exc}),
+            maybe_sent=True,
+        )
         return SendOutcome()
+    _sent(message, result)
+    return SendOutcome(sent=True)
+
+
+def _sent(message: Message, result: SendResult) -> None:
     message_mark_sent(message=message, external_id=result.external_id)
     recipient = result.extra.get("recipient_id")
     if recipient and message.conversation.kind != Conversation.Kind.DIRECT and not message.public:
         private_reply_continue(message=message, recipient_external_id=str(recipient))
-    return SendOutcome(sent=True)
+
+
+def maybe_sent_reason(detail: str) -> str:
+    """What an agent reads on a send whose outcome is unknown."""
+    return _("May have been sent: check on the platform before retrying. %(detail)s") % {
+        "detail": detail
+    }
+
+
+def _after_unknown(
+    message: Message, adapter: ChannelAdapter, outbound: Outbound, detail: str
+) -> SendOutcome:
+    """Ask the platform whether it sent the message; if it cannot tell, fail it visibly."""
+    found = _find_sent(message, adapter, outbound)
+    if found is not None:
+        _sent(message, found)
+        return SendOutcome(sent=True)
+    _fail(message, maybe_sent_reason(detail), maybe_sent=True)
+    return SendOutcome()
+
+
+def _find_sent(message: Message, adapter: ChannelAdapter, outbound: Outbound) -> SendResult | None:
+    try:
+        found = adapter.find_sent(outbound)
+    except Exception:  # noqa: BLE001 - a failed look-up leaves the outcome unknown, no worse
+        log.warning("looking up message %s on %s failed", message.pk, adapter.kind, exc_info=True)
+        return None
+    if found is None or not found.external_id:
+        return None
+    # The same text sent twice: a message the platform shows may be another one of ours.
+    theirs = Message.objects.filter(
+        account_id=message.account_id, external_id=found.external_id, sent_elsewhere=False
+    ).exclude(pk=message.pk)
+    return None if theirs.exists() else found
 
 
 def _outbound(message: Message) -> Outbound:
@@ -357,6 +422,7 @@ def _outbound(message: Message) -> Outbound:
         else "",
         account_name=message.account.name,
         private_reply=conversation.kind != Conversation.Kind.DIRECT and not message.public,
+        attempt_started_at=message.sending_since,
     )
 
 
@@ -392,11 +458,16 @@ def _after_retryable(message: Message, exc: RetryableSendError) -> SendOutcome:
     return SendOutcome(retry_in=delay)
 
 
-def _fail(message: Message, reason: str, *, account_broken: bool = False) -> None:
+def _fail(
+    message: Message, reason: str, *, account_broken: bool = False, maybe_sent: bool = False
+) -> None:
     with transaction.atomic():
-        Message.objects.filter(pk=message.pk).update(
-            status=Message.Status.FAILED, error=reason, next_attempt_at=None
+        # Only the attempt in flight fails: an echo may have marked it sent meanwhile.
+        failed = Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
+            status=Message.Status.FAILED, error=reason, next_attempt_at=None, maybe_sent=maybe_sent
         )
+        if not failed:
+            return
         Activity.objects.create(
             conversation_id=message.conversation_id,
             verb=Activity.Verb.SEND_FAILED,
@@ -415,20 +486,87 @@ def _unsubscribed(message: Message) -> None:
         identity.save(update_fields=["profile"])
 
 
-def message_mark_sent(*, message: Message, external_id: str) -> None:
+def message_mark_sent(
+    *, message: Message, external_id: str, sent_at: timezone.datetime | None = None
+) -> None:
+    """The platform has the message under `external_id`: it is sent, whatever we thought.
+
+    The platform's echo of this very send may be ingested as "sent elsewhere" (a channel
+    whose echo carries no marker) before this runs or while it runs, with the same id:
+    that copy is removed and its receipt kept. When the echo commits between our delete
+    and our update, the update hits the unique (account, external id) constraint; the
+    savepoint rolls back and the next try deletes the now-visible copy.
+    """
+    for attempt in range(1, MARK_SENT_TRIES + 1):
+        try:
+            with transaction.atomic():
+                _mark_sent(message, external_id, sent_at or timezone.now())
+            return
+        except IntegrityError:
+            if attempt == MARK_SENT_TRIES:
+                raise
+            log.info("echo of message %s stored meanwhile; marking it sent again", message.pk)
+
+
+def _mark_sent(message: Message, external_id: str, sent_at: timezone.datetime) -> None:
+    current = (
+        Message.objects.select_for_update(of=("self",))
+        .filter(pk=message.pk)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if current is None:
+        return
+    copies = Message.objects.filter(
+        account_id=message.account_id, external_id=external_id, sent_elsewhere=True
+    ).exclude(pk=message.pk)
+    statuses = [current, *copies.values_list("status", flat=True)]
+    copies.delete()
+    Message.objects.filter(pk=message.pk).update(
+        status=_furthest(statuses),
+        external_id=external_id,
+        error="",
+        maybe_sent=False,
+        sent_at=sent_at,
+        next_attempt_at=None,
+    )
+    _publish_status(message)
+
+
+def _furthest(statuses: list[str]) -> str:
+    """Sent, or further when a receipt already reached the echo's copy or the message."""
+    rank = {Message.Status.DELIVERED: 1, Message.Status.READ: 2}
+    return max([Message.Status.SENT, *statuses], key=lambda s: rank.get(s, 0))
+
+
+def message_echo_confirm(*, account: ChannelAccount, item: InboundMessage) -> bool:
+    """An echo carrying our own send's marker: that message went out. Returns whether the
+    echo is ours (then nothing new is stored; otherwise it is ingested as usual)."""
     with transaction.atomic():
-        # The platform's echo of this very send may have landed first as "sent elsewhere".
-        Message.objects.filter(
-            account_id=message.account_id, external_id=external_id, sent_elsewhere=True
-        ).exclude(pk=message.pk).delete()
-        Message.objects.filter(pk=message.pk).update(
-            status=Message.Status.SENT,
-            external_id=external_id,
-            error="",
-            sent_at=timezone.now(),
-            next_attempt_at=None,
+        message = (
+            Message.objects.select_for_update(of=("self",))
+            .select_related("conversation")
+            .filter(
+                pk=item.own_message_id,
+                account=account,
+                direction=Message.Direction.OUT,
+                sent_elsewhere=False,
+            )
+            .first()
         )
-        _publish_status(message)
+        if message is None:
+            return False
+        if message.external_id:
+            # Known already (the send's answer came first), or one more part of the send.
+            return True
+        unconfirmed = message.status in UNCONFIRMED
+        if unconfirmed:
+            message_mark_sent(message=message, external_id=item.external_id, sent_at=item.timestamp)
+    private = message.conversation.kind != Conversation.Kind.DIRECT and not message.public
+    if unconfirmed and private and item.conversation_kind == Conversation.Kind.DIRECT:
+        # A private reply's echo names the person's messaging id, as the send's answer would.
+        private_reply_continue(message=message, recipient_external_id=item.thread_key)
+    return True
 
 
 def _publish_status(message: Message) -> None:
@@ -447,7 +585,11 @@ def message_retry(*, message: Message, by: AbstractBaseUser | None) -> Message:
         raise ReplyRefused(refusal)
     with transaction.atomic():
         Message.objects.filter(pk=message.pk).update(
-            status=Message.Status.QUEUED, error="", attempts=0, next_attempt_at=None
+            status=Message.Status.QUEUED,
+            error="",
+            attempts=0,
+            next_attempt_at=None,
+            maybe_sent=False,
         )
         _enqueue_send(message)
         _publish_status(message)
@@ -456,20 +598,20 @@ def message_retry(*, message: Message, by: AbstractBaseUser | None) -> Message:
 
 
 def messages_fail_stale_sending() -> int:
-    """Sends interrupted mid-call (a worker died): fail them visibly, never resend blindly."""
+    """Sends interrupted mid-call (a worker died): an unknown outcome like any other, so
+    the platform is asked first and the rest fail visibly; never resent blindly."""
     stale = Message.objects.filter(
         status=Message.Status.SENDING,
         sending_since__lt=timezone.now() - STALE_SENDING_AFTER,
-    )
+    ).select_related("conversation__identity", "account", "author")
     count = 0
     for message in stale:
-        _fail(
-            message,
-            _(
-                "The send was interrupted and may or may not have reached the "
-                "customer. Check on the platform before retrying."
-            ),
-        )
+        try:
+            adapter = get_adapter(message.account.kind)
+        except LookupError:
+            _fail(message, maybe_sent_reason(_("The send was interrupted.")), maybe_sent=True)
+        else:
+            _after_unknown(message, adapter, _outbound(message), _("The send was interrupted."))
         count += 1
     return count
 

@@ -122,11 +122,13 @@ def test_a_rate_limited_send_waits_as_told_and_then_succeeds(
     assert len(fake_platform.requests) == 2
 
 
-def test_server_errors_are_retried_with_growing_backoff_then_fail(
+def test_rate_limits_without_a_wait_are_retried_with_growing_backoff_then_fail(
     world, conversation, fake_platform, quick_retries, django_capture_on_commit_callbacks
 ):
+    # A rate limit means the platform did not act on it: safe to try again (server errors
+    # on a send may have sent it: tests/inbox/test_send_unknown_outcome.py).
     for _ in range(3):
-        fake_platform.fail_next(503)
+        fake_platform.fail_next(429)
     with django_capture_on_commit_callbacks(execute=False):
         message = reply(conversation, world.alice)
 

@@ -10,7 +10,11 @@ from inbox.adapters import (
     PermanentSendError,
     RetryableSendError,
     SendResult,
+    UnknownOutcomeSendError,
+    marked_message_id,
+    send_marker,
 )
+from inbox.http import json_object, may_have_been_sent, retry_after_header
 from inbox.items import DeliveryUpdate, InboundItem, InboundMessage, Person, Skipped
 from inbox.parsing import MalformedPayload, from_seconds, mapping, required, text
 
@@ -37,6 +41,7 @@ def _parse_message(account: str, event: dict) -> InboundItem:
         kind="comment" if kind == "comment" else "message",
         public=kind == "comment",
         outbound=bool(event.get("echo")),
+        own_message_id=marked_message_id(event.get("metadata")),
         parent_external_id=text(event, "parent"),
     )
 
@@ -66,6 +71,8 @@ class TestChannelAdapter(ChannelAdapter):
     )
     # Set by the fake_platform fixture: where send() talks HTTP to.
     base_url = "http://127.0.0.1:9"
+    # (connect, read) seconds; tests that wait for a timeout shorten it.
+    timeout: tuple[float, float] = (5, 5)
 
     def parse(self, payload: Any, *, account_external_id: str = "") -> list[InboundItem]:
         if not isinstance(payload, dict) or not isinstance(payload.get("events"), list):
@@ -88,6 +95,7 @@ class TestChannelAdapter(ChannelAdapter):
         return items
 
     def send(self, outbound: Outbound) -> SendResult:
+        """Classified like a real client: only what the platform did not act on is retried."""
         try:
             response = requests.post(
                 f"{self.base_url}/send",
@@ -96,20 +104,33 @@ class TestChannelAdapter(ChannelAdapter):
                     "text": outbound.text,
                     "public": outbound.public,
                     "parent": outbound.parent_external_id,
+                    "metadata": send_marker(outbound.message_id),
                 },
                 headers={"Authorization": f"Bearer {outbound.credentials.get('token', '')}"},
-                timeout=5,
+                timeout=self.timeout,
             )
         except requests.RequestException as exc:
-            raise RetryableSendError(f"unreachable: {exc}") from exc
+            if may_have_been_sent(exc):
+                raise UnknownOutcomeSendError(f"no answer: {type(exc).__name__}") from exc
+            raise RetryableSendError(f"unreachable: {type(exc).__name__}") from exc
         if response.status_code == 429:
-            raise RetryableSendError(
-                "rate limited", retry_after=float(response.headers.get("Retry-After", 1))
-            )
+            raise RetryableSendError("rate limited", retry_after=retry_after_header(response))
         if response.status_code >= 500:
-            raise RetryableSendError(f"server error {response.status_code}")
+            raise UnknownOutcomeSendError(f"server error {response.status_code}")
         if response.status_code == 401:
             raise PermanentSendError("the token was revoked", account_broken=True)
         if response.status_code >= 400:
             raise PermanentSendError(response.json()["error"])
+        external_id = (json_object(response) or {}).get("id")
+        if not external_id:
+            raise UnknownOutcomeSendError("answered without an id")
+        return SendResult(external_id=str(external_id))
+
+    def find_sent(self, outbound: Outbound) -> SendResult | None:
+        """The fake's look-up by the send's marker, where it offers one (404 otherwise)."""
+        response = requests.get(
+            f"{self.base_url}/sent/{send_marker(outbound.message_id)}", timeout=self.timeout
+        )
+        if response.status_code != 200:
+            return None
         return SendResult(external_id=response.json()["id"])
