@@ -4,7 +4,7 @@ The platform facts (shapes, windows, error codes) are in ../shared/channels/meta
 """
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -23,15 +23,21 @@ from inbox.adapters import (
     ProfileUnavailable,
     RetryableSendError,
     SendResult,
+    UnknownOutcomeSendError,
+    send_marker,
 )
 from inbox.items import InboundItem, InboundMessage, Person
 from inbox.queue import enqueue_on_commit
 
 from .client import GraphClient, GraphError, subscribed_fields
+from .graph_items import from_iso
 from .parse import parse
 
 WINDOW = timedelta(hours=24)
 HUMAN_AGENT_WINDOW = timedelta(days=7)
+# Looking a send up: Facebook's clock and ours may differ by this much.
+CLOCK_SLACK = timedelta(minutes=2)
+SENT_REPLY_FIELDS = "comments.limit(100){id,message,from,created_time}"
 
 
 class FacebookAdapter(ChannelAdapter):
@@ -142,7 +148,7 @@ class FacebookAdapter(ChannelAdapter):
             message={"text": outbound.text},
             messaging_type=messaging_type,
             tag=tag,
-            metadata=f"socialcare:{outbound.message_id}",
+            metadata=send_marker(outbound.message_id),
         )
         return SendResult(external_id=answer["message_id"])
 
@@ -153,7 +159,7 @@ class FacebookAdapter(ChannelAdapter):
         answer = client.send_message(
             recipient={key: target},
             message={"text": outbound.text},
-            metadata=f"socialcare:{outbound.message_id}",
+            metadata=send_marker(outbound.message_id),
         )
         return SendResult(
             external_id=answer["message_id"], extra={"recipient_id": answer.get("recipient_id")}
@@ -165,10 +171,24 @@ class FacebookAdapter(ChannelAdapter):
         else:
             # Facebook nests replies two levels deep: under the thread's top comment.
             target = outbound.thread_key
-        text = outbound.text
-        if outbound.options.get("mention_commenter") and outbound.recipient_external_id:
-            text = f"@[{outbound.recipient_external_id}] {text}"
-        return SendResult(external_id=client.comment_reply(target, text))
+        return SendResult(external_id=client.comment_reply(target, _public_text(outbound)))
+
+    def find_sent(self, outbound: Outbound) -> SendResult | None:
+        """The Page's message or comment reply with this text, made since the attempt
+        started. A private reply is not looked up: its recipient is known only from the
+        answer that never came; its echo (carrying our marker) confirms it instead."""
+        if outbound.private_reply or outbound.conversation_kind == "review":
+            return None
+        since = (outbound.attempt_started_at or timezone.now()) - CLOCK_SLACK
+        client = _client(outbound.credentials, outbound.account_external_id)
+        try:
+            if outbound.conversation_kind == "direct":
+                found = _sent_message(client, outbound, since)
+            else:
+                found = _sent_comment(client, outbound, since)
+        except GraphError:
+            return None
+        return SendResult(external_id=found) if found else None
 
     def moderate(self, action: str, target: ModerationTarget) -> None:
         client = _client(target.credentials, target.account_external_id)
@@ -225,6 +245,13 @@ def _client(credentials: Mapping[str, Any], page_id: str = "") -> GraphClient:
     )
 
 
+def _public_text(outbound: Outbound) -> str:
+    """A public reply's text as posted: with the commenter's @mention when switched on."""
+    if outbound.options.get("mention_commenter") and outbound.recipient_external_id:
+        return f"@[{outbound.recipient_external_id}] {outbound.text}"
+    return outbound.text
+
+
 def _message_type(outbound: Outbound) -> tuple[str, str]:
     """RESPONSE inside 24 hours; the human-agent tag up to 7 days where the Page has it."""
     last = outbound.last_inbound_at
@@ -238,7 +265,41 @@ def _message_type(outbound: Outbound) -> tuple[str, str]:
     )
 
 
+def _sent_message(client: GraphClient, outbound: Outbound, since: datetime) -> str | None:
+    """Through the Conversations API: the customer's thread, its newest messages."""
+    for conversation in client.conversations(since=since, max_pages=2):
+        people = conversation.get("participants", {}).get("data", [])
+        if not any(p.get("id") == outbound.recipient_external_id for p in people):
+            continue
+        rows = conversation.get("messages", {}).get("data", [])
+        return _ours(rows, outbound.account_external_id, outbound.text, since)
+    return None
+
+
+def _sent_comment(client: GraphClient, outbound: Outbound, since: datetime) -> str | None:
+    """The replies under the thread's top comment (where `_send_public` posts them)."""
+    thread = client.get_object(outbound.thread_key, SENT_REPLY_FIELDS)
+    rows = thread.get("comments", {}).get("data", [])
+    return _ours(rows, outbound.account_external_id, _public_text(outbound), since)
+
+
+def _ours(rows: list[dict], page_id: str, text: str, since: datetime) -> str | None:
+    """The id of the Page's message with exactly this text, made since `since`."""
+    for row in rows:
+        if (row.get("from") or {}).get("id") != page_id or row.get("message") != text:
+            continue
+        try:
+            made = from_iso(str(row.get("created_time")))
+        except ValueError:
+            continue
+        if made >= since and row.get("id"):
+            return str(row["id"])
+    return None
+
+
 def _send_error(exc: GraphError) -> Exception:
+    if exc.maybe_sent:
+        return UnknownOutcomeSendError(exc.reason)
     if exc.retryable:
         return RetryableSendError(exc.reason, retry_after=exc.retry_after)
     if exc.token_invalid:

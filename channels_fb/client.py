@@ -4,6 +4,13 @@ Platform facts (endpoints, error codes, usage headers) are in ../shared/channels
 §7-10. Errors are classified from the JSON error object's code and subcode, never from
 its message text. Tokens travel as the `access_token` query parameter and are never
 logged nor put into an error's text.
+
+A call that sends something the customer sees (a message, a comment reply) has a third
+outcome beside retryable and permanent: `maybe_sent`. The Send API has no idempotency
+key, so when the request went out and no usable answer came back (a read timeout, a
+dropped connection, HTTP 5xx, a success without the new id) it may have been sent, and
+calling again could send it twice. Rate limits are documented as not processed and stay
+retryable.
 """
 
 import json
@@ -20,7 +27,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
-from inbox.http import int_or_none, json_object, retry_after_header
+from inbox.http import int_or_none, json_object, may_have_been_sent, retry_after_header
 
 from .graph_items import from_iso
 
@@ -105,6 +112,7 @@ class GraphError(Exception):
         fbtrace_id: str = "",
         retryable: bool = False,
         retry_after: float | None = None,
+        maybe_sent: bool = False,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
@@ -115,13 +123,18 @@ class GraphError(Exception):
         self.fbtrace_id = fbtrace_id
         self.token_invalid = code == 190
         self.outside_window = code == 10 and subcode == 2018278
-        self.retryable = retryable and not self.token_invalid and not self.outside_window
+        # The request may have been acted on: never retried by itself.
+        self.maybe_sent = maybe_sent
+        self.retryable = (
+            retryable and not maybe_sent and not self.token_invalid and not self.outside_window
+        )
         self.retry_after = retry_after
 
     def __reduce__(self) -> tuple:
         # Celery pickles the exception it retries on; keyword-only fields need this.
         state = {k: getattr(self, k) for k in ("status", "code", "subcode", "message")}
         extra = {"fbtrace_id": self.fbtrace_id, "retryable": self.retryable}
+        extra["maybe_sent"] = self.maybe_sent
         return (_rebuild, (self.reason, {**state, **extra, "retry_after": self.retry_after}))
 
 
@@ -159,12 +172,21 @@ class GraphClient:
             body["tag"] = tag
         if metadata:
             body["metadata"] = metadata
-        return self._call("POST", f"{self._page()}/messages", json_body=body, what="message")
+        answer = self._call(
+            "POST", f"{self._page()}/messages", json_body=body, what="message", sends=True
+        )
+        if not answer.get("message_id"):
+            raise _without_id()
+        return answer
 
     # --- comments, posts, reviews ---------------------------------------------------
 
     def comment_reply(self, object_id: str, text: str) -> str:
-        answer = self._call("POST", f"{object_id}/comments", data={"message": text}, what="reply")
+        answer = self._call(
+            "POST", f"{object_id}/comments", data={"message": text}, what="reply", sends=True
+        )
+        if not answer.get("id"):
+            raise _without_id()
         return str(answer["id"])
 
     def set_hidden(self, comment_id: str, hidden: bool) -> None:
@@ -287,7 +309,10 @@ class GraphClient:
         json_body: dict | None = None,
         token: str | None = None,
         what: str = "request",
+        sends: bool = False,
     ) -> dict:
+        """One Graph call. `sends`: it makes something the customer sees, so an answer
+        that does not say whether it did is `maybe_sent`, not retryable."""
         token = self.access_token if token is None else token
         paced = bool(self.page_id) and token == self.access_token
         if paced:
@@ -301,14 +326,18 @@ class GraphClient:
                 method, url, params=query, data=data, json=json_body, timeout=TIMEOUT
             )
         except requests.RequestException as exc:
+            if sends and may_have_been_sent(exc):
+                raise _no_answer(exc) from None
             raise _unreachable(exc) from None
         if paced:
             _note_usage(self.page_id, response.headers)
         answer = json_object(response)
         if response.status_code < 400 and answer is not None and "error" not in answer:
             return answer
+        if sends and response.status_code < 400 and answer is None:
+            raise _without_id()
         answer = answer or {}
-        error = _graph_error(response, answer, page_id=self.page_id, what=what)
+        error = _graph_error(response, answer, page_id=self.page_id, what=what, sends=sends)
         if paced and error.code in RATE_LIMIT_CODES:
             # _graph_error gives every rate-limit error its retry_after.
             _pause(self.page_id, error.retry_after)
@@ -328,7 +357,7 @@ class GraphClient:
 
 
 def _graph_error(
-    response: requests.Response, answer: dict, *, page_id: str, what: str
+    response: requests.Response, answer: dict, *, page_id: str, what: str, sends: bool = False
 ) -> GraphError:
     status = response.status_code
     body = answer.get("error")
@@ -344,6 +373,7 @@ def _graph_error(
             status=status,
             retryable=status >= 500,
             retry_after=retry_after_header(response),
+            maybe_sent=sends and status >= 500,
         )
     code = int_or_none(body.get("code"))
     subcode = int_or_none(body.get("error_subcode"))
@@ -370,6 +400,8 @@ def _graph_error(
         fbtrace_id=str(body.get("fbtrace_id", "")),
         retryable=status >= 500 or code in RETRY_CODES or rate_limited,
         retry_after=retry_after,
+        # A throttled call was not processed; any other server error on a send may have been.
+        maybe_sent=sends and status >= 500 and not rate_limited,
     )
 
 
@@ -387,6 +419,18 @@ def _strip_code(message: str) -> str:
     if message.startswith("(#") and ") " in message:
         return message.split(") ", 1)[1]
     return message
+
+
+def _no_answer(exc: requests.RequestException) -> GraphError:
+    return GraphError(
+        _("Facebook did not answer after the request was sent (%(error)s).")
+        % {"error": type(exc).__name__},
+        maybe_sent=True,
+    )
+
+
+def _without_id() -> GraphError:
+    return GraphError(_("Facebook answered without the new message's id."), maybe_sent=True)
 
 
 def _unreachable(exc: requests.RequestException) -> GraphError:

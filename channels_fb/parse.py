@@ -16,6 +16,7 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
+from inbox.adapters import marked_message_id
 from inbox.items import (
     Attachment,
     DeliveryUpdate,
@@ -158,6 +159,8 @@ def _parse_echo(page_id: str, event: dict) -> InboundItem:
         attachments=_attachments(message.get("attachments")),
         extra=extra,
         outbound=True,
+        # Our own sends carry their message's marker: the echo confirms that message.
+        own_message_id=marked_message_id(message.get("metadata")),
     )
 
 
@@ -172,6 +175,7 @@ def messenger_message(
     extra: dict | None = None,
     outbound: bool = False,
     name: str = "",
+    own_message_id: int | None = None,
 ) -> InboundMessage:
     """A Messenger message, in the thread of the customer's PSID whoever wrote it."""
     return InboundMessage(
@@ -185,6 +189,7 @@ def messenger_message(
         attachments=attachments,
         outbound=outbound,
         extra=extra or {},
+        own_message_id=own_message_id,
     )
 
 

@@ -15,6 +15,12 @@ Control endpoints (not versioned): `POST /_sandbox/record`, `POST /_sandbox/faul
 {"fault", "count"}, `GET /_sandbox/calls`, `POST /_sandbox/reset`, `GET
 /_sandbox/media/<name>`. A text containing #ratelimit, #servererror, #invalidtoken,
 #outsidewindow or #blocked fails its send the same way as the fault of that name.
+
+Three faults send first and then answer badly, the cases where the client cannot tell
+whether Facebook sent it: #timeout (the message is sent, the answer comes only after
+`slow_answer_seconds`, longer than the client waits), #lostanswer (sent, then HTTP 500)
+and #noid (sent, then a success without the new id). The faults "timeout_after_send",
+"error_after_send" and "no_id" do the same to the next send.
 """
 
 import base64
@@ -69,6 +75,15 @@ MARKERS = {
     "#outsidewindow": "outside_window",
     "#blocked": "blocked",
 }
+# Faults that let the send happen and spoil only its answer.
+AFTER_SEND = ("timeout_after_send", "error_after_send", "no_id")
+AFTER_SEND_MARKERS = {
+    "#timeout": "timeout_after_send",
+    "#lostanswer": "error_after_send",
+    "#noid": "no_id",
+}
+# The edges that send something the customer sees.
+SENDS = {("messages", "POST"), ("comments", "POST")}
 # How long a rate-limited Page waits, in minutes, as the usage header says.
 RATE_LIMIT_MINUTES = 5
 NO_OBJECT = (
@@ -88,6 +103,8 @@ class _Answer:
     body: bytes
     content_type: str = "application/json; charset=UTF-8"
     headers: dict[str, str] = field(default_factory=dict)
+    # Seconds to wait before answering, outside the fake's lock.
+    delay: float = 0.0
 
 
 class _Fail(Exception):
@@ -180,6 +197,9 @@ class FakeGraph:
             # Page id -> X-Business-Use-Case-Usage entry sent on every answer.
             self.page_usage: dict[str, dict] = {}
             self._faults: deque[str] = deque()
+            self._after_send: deque[str] = deque()
+            # How late a "timeout_after_send" answers: longer than the client's read timeout.
+            self.slow_answer_seconds = 25.0
             self._calls: list[dict] = []
             self._numbers = itertools.count(1785000000000001)
 
@@ -191,11 +211,13 @@ class FakeGraph:
             return [dict(call) for call in self._calls]
 
     def fail(self, fault: str, count: int = 1) -> None:
-        """The next `count` API calls fail with the documented error of that name."""
-        if fault not in FAULTS:
-            raise ValueError(f"unknown fault {fault!r}; one of {sorted(FAULTS)}")
+        """The next `count` API calls fail with the documented error of that name (an
+        AFTER_SEND fault: the next `count` sends)."""
+        if fault not in FAULTS and fault not in AFTER_SEND:
+            raise ValueError(f"unknown fault {fault!r}; one of {sorted([*FAULTS, *AFTER_SEND])}")
         with self._lock:
-            self._faults.extend([fault] * count)
+            queue = self._after_send if fault in AFTER_SEND else self._faults
+            queue.extend([fault] * count)
 
     def revoke(self, token: str) -> None:
         with self._lock:
@@ -222,6 +244,8 @@ class FakeGraph:
                 answer = self._route(request)
             except _Fail as fail:
                 answer = fail.answer
+        if answer.delay:
+            time.sleep(answer.delay)
         headers = [
             ("Content-Type", answer.content_type),
             ("Content-Length", str(len(answer.body))),
@@ -246,7 +270,10 @@ class FakeGraph:
         )
         if self._faults:
             raise self._fault(self._faults.popleft(), request)
-        answer = self._api(match[2].strip("/").split("/"), request)
+        parts = match[2].strip("/").split("/")
+        answer = self._api(parts, request)
+        if len(parts) == 2 and (parts[1], request.method) in SENDS:
+            answer = self._spoiled(answer, request)
         answer.headers.setdefault("X-App-Usage", json.dumps(self.app_usage))
         if self.page_usage:
             usage = {page: [entry] for page, entry in self.page_usage.items()}
@@ -277,6 +304,21 @@ class FakeGraph:
             return _Answer(404, b"not found", "text/plain")
         content, content_type = seed.MEDIA[name]
         return _Answer(200, content, content_type)
+
+    def _spoiled(self, answer: _Answer, request: _Request) -> _Answer:
+        """A send that went through, answered the way an AFTER_SEND fault says."""
+        text = _sent_text(request).lower()
+        marked = [f for marker, f in AFTER_SEND_MARKERS.items() if marker in text]
+        fault = marked[0] if marked else (self._after_send.popleft() if self._after_send else "")
+        if fault == "timeout_after_send":
+            answer.delay = self.slow_answer_seconds
+        elif fault == "error_after_send":
+            status, code, _subcode, message = FAULTS["server_error"]
+            return _error(status, code, message).answer
+        elif fault == "no_id":
+            sent = json.loads(answer.body)
+            answer.body = json.dumps({k: v for k, v in sent.items() if "id" not in k}).encode()
+        return answer
 
     def _fault(self, name: str, request: _Request) -> _Fail:
         status, code, subcode, message = FAULTS[name]
@@ -623,7 +665,8 @@ class FakeGraph:
         elif object_id in self.profiles:
             data = self._profile_json(object_id, request)
         elif object_id in self.comments:
-            data = self._comment_json(self.comments[object_id], fields)
+            comment = self.comments[object_id]
+            data = self._comment_json(comment, fields, self._comments_on(comment["object_id"]))
         elif object_id in self.reviews:
             data = self._review_json(self.reviews[object_id])
         elif object_id in self.posts or object_id.split("_")[0] in self.known_pages:
@@ -958,6 +1001,14 @@ def _request(environ: dict) -> _Request:
         body=body,
         base=application_uri(environ).rstrip("/"),
     )
+
+
+def _sent_text(request: _Request) -> str:
+    """The text of a send: a message's `message.text` or a comment's `message`."""
+    message = request.param("message")
+    if isinstance(message, str) and not message.startswith("{"):
+        return message
+    return str(_as_dict(message).get("text", ""))
 
 
 def _token(prefix: str) -> dict:

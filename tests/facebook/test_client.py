@@ -356,14 +356,24 @@ def test_usage_close_to_the_limit_pauses_the_page_before_meta_must(client, fake_
     assert len(calls_to(fake_graph, "DELETE", f"/{COMMENT}/likes")) == 0
 
 
-def test_a_server_error_is_retryable(client, fake_graph):
+def test_a_server_error_on_a_read_is_retryable(client, fake_graph):
+    fake_graph.graph.fail("server_error")
+
+    with pytest.raises(GraphError) as failed:
+        client.profile(DANA)
+
+    assert failed.value.retryable and failed.value.status == 500
+    assert not (failed.value.token_invalid or failed.value.maybe_sent)
+
+
+def test_a_server_error_on_a_send_may_have_sent_it_so_it_is_not_retryable(client, fake_graph):
     fake_graph.graph.fail("server_error")
 
     with pytest.raises(GraphError) as failed:
         client.comment_reply(COMMENT, "Thanks!")
 
-    assert failed.value.retryable and failed.value.status == 500
-    assert not failed.value.token_invalid
+    assert failed.value.maybe_sent and not failed.value.retryable
+    assert failed.value.status == 500
 
 
 def test_an_invalid_token_is_not_retried(client, fake_graph):
@@ -410,7 +420,7 @@ def test_markers_in_a_reply_fail_it_like_the_platform(client, fake_graph):
     with pytest.raises(GraphError) as failed:
         client.comment_reply(COMMENT, "On it #servererror")
 
-    assert failed.value.retryable
+    assert failed.value.maybe_sent
     assert failed.value.reason == (
         "Facebook had a server error (#2): An unexpected error has occurred. "
         "Please retry your request later."

@@ -217,14 +217,20 @@ def test_a_rate_limit_pauses_the_page_and_retries_later(world, direct, fake_grap
     assert second.retry_in and len(fake_graph.calls()) == calls_so_far
 
 
-def test_a_server_error_is_retried(world, direct, fake_graph) -> None:
+def test_a_server_error_on_a_send_is_not_resent_but_shown_as_maybe_sent(
+    world, direct, fake_graph
+) -> None:
     inject(fake_graph, "server_error")
     message = queued(direct)
 
-    assert services.message_send(message_id=message.pk).retry_in is not None
-    assert services.message_send(message_id=message.pk).sent
+    outcome = services.message_send(message_id=message.pk)
+    assert not outcome.sent and outcome.retry_in is None
+    # The task delivered again finds nothing to send.
+    assert not services.message_send(message_id=message.pk).sent
     message.refresh_from_db()
-    assert message.status == Message.Status.SENT
+    assert message.status == Message.Status.FAILED and message.maybe_sent
+    assert message.error.startswith("May have been sent: check on the platform before retrying.")
+    assert len(graph_calls(fake_graph, "POST", f"{PAGE_ID}/messages")) == 1
 
 
 def test_an_invalid_token_fails_the_reply_and_asks_for_a_reconnect(
