@@ -21,6 +21,8 @@ from inbox.adapters import (
     ProfileUnavailable,
     RetryableSendError,
     SendResult,
+    UnknownOutcomeSendError,
+    send_marker,
 )
 from inbox.items import Attachment, InboundItem, Person
 
@@ -119,7 +121,7 @@ class ViberAdapter(ChannelAdapter):
             "receiver": outbound.recipient_external_id,
             "min_api_version": 1,
             "sender": {"name": _sender_name(outbound)},
-            "tracking_data": f"socialcare:{outbound.message_id}",
+            "tracking_data": send_marker(outbound.message_id),
         }
         parts = [{"type": "text", "text": outbound.text}] if outbound.text else []
         parts += [_media_part(a) for a in outbound.attachments]
@@ -132,12 +134,20 @@ class ViberAdapter(ChannelAdapter):
             for part in parts:
                 tokens.append(client.send_message({**base, **part}))
         except ViberError as exc:
+            if tokens and exc.maybe_sent:
+                raise UnknownOutcomeSendError(
+                    _("Part of the reply was sent; Viber did not say whether the rest was: %(r)s")
+                    % {"r": exc.reason}
+                ) from exc
             if tokens:
                 # Part of the reply is out: retrying would repeat it, so say what happened.
                 raise PermanentSendError(
                     _("Only part of the reply was sent before Viber refused the rest: %(r)s")
                     % {"r": exc.reason}
                 ) from exc
+            if exc.maybe_sent:
+                # Viber has no way to look a message up: the agent checks on the phone.
+                raise UnknownOutcomeSendError(exc.reason) from exc
             if exc.retryable:
                 raise RetryableSendError(exc.reason, retry_after=exc.retry_after) from exc
             raise PermanentSendError(

@@ -5,6 +5,12 @@ and §5. Viber answers most errors with HTTP 200 and a non-zero `status`, so eve
 `status` is read; errors are classified from that number, never from its message. The
 bot token travels in the X-Viber-Auth-Token header only: it is never logged nor put into
 an error's text.
+
+send_message has no idempotency key and Viber offers no way to look a message up, so a
+send whose request went out without a usable answer (a read timeout, a dropped
+connection, HTTP 5xx, status 0 without a message_token) is `maybe_sent`, never retried:
+sending again could reach the customer twice. A refusal with a status (12 included) means
+Viber did not send it.
 """
 
 import logging
@@ -14,7 +20,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from inbox.http import int_or_none, json_object, retry_after_header
+from inbox.http import int_or_none, json_object, may_have_been_sent, retry_after_header
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +108,7 @@ class ViberError(Exception):
         http_status: int = 0,
         retryable: bool = False,
         retry_after: float | None = None,
+        maybe_sent: bool = False,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
@@ -110,7 +117,9 @@ class ViberError(Exception):
         self.http_status = http_status
         self.token_invalid = status in TOKEN_INVALID
         self.unsubscribed = status in UNSUBSCRIBED
-        self.retryable = retryable
+        # The message may have gone out: never retried by itself.
+        self.maybe_sent = maybe_sent
+        self.retryable = retryable and not maybe_sent
         self.retry_after = retry_after
 
 
@@ -145,25 +154,27 @@ class ViberClient:
     def send_message(self, payload: dict) -> str:
         """POST send_message with a full payload (receiver, sender, type, ...); returns the
         message_token that delivered/seen/failed callbacks will name."""
-        answer = self._call("send_message", payload, what="message")
+        answer = self._call("send_message", payload, what="message", sends=True)
         token = answer.get("message_token")
         if token is None:
-            raise _unreadable(200)
+            raise _without_token()
         return str(token)
 
-    def _call(self, method: str, body: dict, *, what: str = "request") -> dict:
+    def _call(self, method: str, body: dict, *, what: str = "request", sends: bool = False) -> dict:
+        """One API call. `sends`: it messages the customer, so an answer that does not say
+        whether it did is `maybe_sent`, not retryable."""
         url = f"{settings.VIBER_API_URL}/{method}"
         headers = {"X-Viber-Auth-Token": self.auth_token}
         try:
             response = self.session.post(url, json=body, headers=headers, timeout=TIMEOUT)
         except requests.RequestException as exc:
-            error = _unreachable(exc)
+            error = _no_answer(exc) if sends and may_have_been_sent(exc) else _unreachable(exc)
         else:
             answer = json_object(response)
             status = int_or_none(answer.get("status")) if answer is not None else None
             if response.ok and status == 0:
                 return answer
-            error = _error(response, answer, status, what=what)
+            error = _error(response, answer, status, what=what, sends=sends)
         log.warning(
             "viber %s failed: HTTP %s status %s %s",
             method,
@@ -183,18 +194,21 @@ def _error(
     status: int | None,
     *,
     what: str,
+    sends: bool = False,
 ) -> ViberError:
     http_status = response.status_code
     if not response.ok:
-        # viber.md §1: anything but HTTP 200 is a transport problem, worth a retry.
+        # viber.md §1: anything but HTTP 200 is a transport problem, worth a retry, except
+        # a server error on a send, which may have sent it.
         return ViberError(
             _("Viber had a server error (HTTP %(status)d).") % {"status": http_status},
             http_status=http_status,
             retryable=True,
             retry_after=retry_after_header(response),
+            maybe_sent=sends and http_status >= 500,
         )
     if answer is None or status is None:
-        return _unreadable(http_status)
+        return _without_token() if sends else _unreadable(http_status)
     status_message = str(answer.get("status_message") or STATUS_NAMES.get(status, ""))
     known = status in STATUS_NAMES
     retry_after = None
@@ -228,6 +242,22 @@ def _unreadable(http_status: int) -> ViberError:
         % {"status": http_status},
         http_status=http_status,
         retryable=True,
+    )
+
+
+def _no_answer(exc: requests.RequestException) -> ViberError:
+    return ViberError(
+        _("Viber did not answer after the message was sent (%(error)s).")
+        % {"error": type(exc).__name__},
+        maybe_sent=True,
+    )
+
+
+def _without_token() -> ViberError:
+    return ViberError(
+        _("Viber answered without the message's token, so it cannot tell us it was sent."),
+        http_status=200,
+        maybe_sent=True,
     )
 
 

@@ -15,6 +15,11 @@ Control endpoints: `POST /_sandbox/record`, `POST /_sandbox/faults` {"fault", "c
 `GET /_sandbox/calls`, `POST /_sandbox/reset`, `GET /_sandbox/media/<name>`. A sent text
 containing #ratelimit, #servererror, #invalidtoken or #notsubscribed fails the same way
 as the fault of that name.
+
+Three markers send the message and then spoil the answer, the cases where the client
+cannot tell whether Viber sent it: #timeout (the answer comes only after
+`slow_answer_seconds`, longer than the client waits), #lostanswer (HTTP 500) and #noid
+(status 0 without a message_token).
 """
 
 import hashlib
@@ -73,6 +78,8 @@ class _Answer:
     content_type: str = "application/json; charset=UTF-8"
     # Run once the answer is written (WSGI close()).
     after: list[Callable[[], None]] = field(default_factory=list)
+    # Seconds to wait before answering, outside the fake's lock.
+    delay: float = 0.0
 
 
 class _Fail(Exception):
@@ -142,6 +149,8 @@ class FakeViber:
             self.deliveries: list[dict] = []
             self._details_calls: dict[str, list[float]] = {}
             self._faults: deque[str] = deque()
+            # How late a #timeout send answers: longer than the client's read timeout.
+            self.slow_answer_seconds = 25.0
             self._calls: list[dict] = []
             self._tokens = itertools.count(5741311803571720001)
 
@@ -177,6 +186,8 @@ class FakeViber:
                 answer = self._route(request)
             except _Fail as fail:
                 answer = fail.answer
+        if answer.delay:
+            time.sleep(answer.delay)
         headers = [("Content-Type", answer.content_type), ("Content-Length", str(len(answer.body)))]
         start_response(f"{answer.status} {HTTPStatus(answer.status).phrase}", headers)
         return _Body(answer.body, answer.after)
@@ -340,15 +351,24 @@ class FakeViber:
         if self.subscribed.get(receiver) is False:
             raise self._fault("not_subscribed", message_token=token)
         self.sent.append({"bot": bot["id"], "token": token, "payload": dict(payload)})
-        return _ok(
-            {
-                "status": 0,
-                "status_message": "ok",
-                "message_token": token,
-                "chat_hostname": CHAT_HOSTNAME,
-                "billing_status": 1,
-            }
-        )
+        answer = {
+            "status": 0,
+            "status_message": "ok",
+            "message_token": token,
+            "chat_hostname": CHAT_HOSTNAME,
+            "billing_status": 1,
+        }
+        return self._spoiled(_ok(answer), answer, lowered)
+
+    def _spoiled(self, ok: _Answer, answer: dict, text: str) -> _Answer:
+        """A send that went out, answered the way an after-send marker in its text says."""
+        if "#timeout" in text:
+            ok.delay = self.slow_answer_seconds
+        elif "#lostanswer" in text:
+            return _Answer(500, b"Internal Server Error", "text/plain")
+        elif "#noid" in text:
+            return _ok({k: v for k, v in answer.items() if k != "message_token"})
+        return ok
 
     # helpers ----------------------------------------------------------------------------
 

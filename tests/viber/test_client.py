@@ -267,13 +267,22 @@ def test_too_many_requests_is_retried_after_a_minute_or_more(client):
     assert "Viber asked us to slow down." in limited.value.reason
 
 
-def test_a_server_error_is_retryable(client):
+def test_a_server_error_on_a_read_is_retryable(client, fake_viber):
+    fake_viber.app.fail("server_error")
+    with pytest.raises(ViberError) as failed:
+        client.account_info()
+
+    assert failed.value.retryable and failed.value.http_status == 500
+    assert failed.value.status is None and not failed.value.maybe_sent
+    assert failed.value.reason == "Viber had a server error (HTTP 500)."
+
+
+def test_a_server_error_on_a_send_may_have_sent_it_so_it_is_not_retryable(client):
     with pytest.raises(ViberError) as failed:
         client.send_message(text_to(ELENI, "Hi #servererror"))
 
-    assert failed.value.retryable and failed.value.http_status == 500
-    assert failed.value.status is None
-    assert failed.value.reason == "Viber had a server error (HTTP 500)."
+    assert failed.value.maybe_sent and not failed.value.retryable
+    assert failed.value.http_status == 500
 
 
 def test_a_token_viber_no_longer_accepts_is_not_retried(client):
