@@ -13,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from inbox import services
@@ -348,3 +350,32 @@ def test_the_database_and_python_agree_on_the_order(world, ingest):
     assert from_db == sorted(from_db, key=lambda m: (thread_time(m), m.pk))
     assert [m.text for m in from_db][:1] == ["c"]
     assert [m.text for m in from_db][-2:] == ["ours", "ours too"]
+
+
+def test_placing_one_message_takes_the_same_queries_for_a_longer_thread(world, deliver):
+    """The live fragment computes the message's place from the thread's rows as loaded:
+    every field the order reads is in the one query, none is fetched row by row."""
+    comment = {"kind": "comment", "thread": "c0"}
+    deliver(message_event("c0", text="Is it in stock?", ts=int(at(0).timestamp()), **comment))
+    convo = Conversation.objects.get(thread_key="c0")
+    alice = world.client_for(world.alice)
+    alice.get(f"/c/{convo.pk}/")  # the session's first request does more (sign-in records)
+
+    def queries_to_place(external_id: str, minutes: int) -> int:
+        event = message_event(
+            external_id, text=external_id, ts=int(at(minutes).timestamp()), parent="c0", **comment
+        )
+        deliver(event)
+        message = convo.messages.get(external_id=external_id)
+        with CaptureQueriesContext(connection) as queries:
+            alice.get(f"/c/{convo.pk}/m/{message.pk}/?folder=open", **HTMX)
+        return len(queries)
+
+    short = queries_to_place("r1", 5)
+    for n in range(2, 12):
+        # Some of them the Page's own answers from another app, naming no parent: their
+        # place under the first comment is found by time.
+        extra = {"echo": True} if n % 2 else {"parent": "c0"}
+        deliver(message_event(f"r{n}", ts=int(at(n).timestamp()), **comment, **extra))
+
+    assert queries_to_place("late", 1) == short
