@@ -38,6 +38,7 @@ from inbox.models import (
 )
 
 from .enrichment import enrichment_enqueue
+from .ingest_bounds import item_bounded
 from .ingest_updates import message_update_apply, reaction_apply, unrouted_record
 from .sending import message_echo_confirm
 
@@ -74,7 +75,7 @@ def items_ingest(
         accounts[account.external_id] = account
     unrouted: Counter = Counter()
     later: list[tuple[ChannelAccount, InboundItem]] = []
-    for item in items:
+    for item in map(item_bounded, items):
         if isinstance(item, Skipped):
             result.skip(item.reason)
             continue

@@ -53,6 +53,7 @@ from .ingest import (
     read_marks_rewind,
     update_apply,
 )
+from .ingest_bounds import item_bounded
 from .ingest_updates import unrouted_record
 from .sending import message_echo_confirm
 
@@ -166,6 +167,7 @@ def _parse(event: WebhookEvent) -> _Parsed:
 
 
 def _ingest_kind(kind: str, pairs: list[tuple[_Parsed, InboundItem]]) -> None:
+    pairs = [(p, item_bounded(item)) for p, item in pairs]
     wanted = {item.account_external_id for _, item in pairs if not isinstance(item, Skipped)}
     accounts = {
         a.external_id: a
