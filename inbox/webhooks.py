@@ -29,7 +29,7 @@ def receive_webhook(
         return HttpResponseForbidden("invalid signature")
     try:
         json.loads(body)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # nesting deeper than the decoder goes
         log.warning("malformed %s webhook: %s", kind, exc)
         services.webhook_event_store_malformed(
             kind=kind, body=body, account=account, error=f"malformed JSON: {exc}"

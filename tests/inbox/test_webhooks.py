@@ -55,6 +55,13 @@ def test_it_answers_400_to_malformed_json_and_records_it(world, post_webhook):
     assert not Message.objects.exists()
 
 
+def test_it_answers_400_to_json_nested_deeper_than_any_decoder_goes(world, post_webhook):
+    response = post_webhook(b"[" * 100_000)
+
+    assert response.status_code == 400
+    assert WebhookEvent.objects.get().status == WebhookEvent.Status.FAILED
+
+
 def test_it_stores_skips_and_counts_unknown_event_types(world, post_webhook):
     response = post_webhook(webhook_body({"type": "typing_on"}, {"type": "poke"}))
 
