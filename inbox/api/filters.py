@@ -7,15 +7,31 @@ input and says exactly what is allowed when it is wrong.
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from inbox.adapters import adapters
-from inbox.forms.list import MAX_ID
-from inbox.models import Conversation
+from inbox.forms.ids import max_id, parse_id
+from inbox.models import Conversation, Label, Team
 from inbox.selectors import ConversationFilters
 
 from .serializers import AllowedChoiceField
+
+MAX_USER_ID = max_id(get_user_model())
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "integer", "minimum": 1, "maximum": MAX_USER_ID},
+            {"type": "string", "enum": ["me", "none", ""]},
+        ]
+    }
+)
+class AssigneeFilterField(serializers.CharField):
+    """A user id, "me" or "none" (unassigned)."""
 
 
 class ConversationQuerySerializer(serializers.Serializer):
@@ -26,16 +42,16 @@ class ConversationQuerySerializer(serializers.Serializer):
         choices=(), required=False, allow_blank=True, help_text=_("The account's kind.")
     )
     kind = AllowedChoiceField(choices=Conversation.Kind.choices, required=False, allow_blank=True)
-    assignee = serializers.CharField(
+    assignee = AssigneeFilterField(
         required=False,
         allow_blank=True,
         help_text=_("A user id, “me” or “none” (unassigned)."),
     )
     team = serializers.IntegerField(
-        required=False, min_value=1, max_value=MAX_ID, help_text=_("A team id.")
+        required=False, min_value=1, max_value=max_id(Team), help_text=_("A team id.")
     )
     label = serializers.IntegerField(
-        required=False, min_value=1, max_value=MAX_ID, help_text=_("A label id.")
+        required=False, min_value=1, max_value=max_id(Label), help_text=_("A label id.")
     )
     unread = serializers.BooleanField(
         required=False,
@@ -62,10 +78,12 @@ class ConversationQuerySerializer(serializers.Serializer):
         value = value.strip()
         if value in ("", "me", "none"):
             return value or None
-        if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
-            return int(value)
+        number = parse_id(value, maximum=MAX_USER_ID)
+        if number is not None:
+            return number
         raise serializers.ValidationError(
-            _("“%(value)s” is not allowed here; use a user id, “me” or “none”.") % {"value": value}
+            _("“%(value)s” is not allowed here; use a user id, “me” or “none”.")
+            % {"value": value[:40]}
         )
 
     def filters(self) -> ConversationFilters:
@@ -80,3 +98,12 @@ class ConversationQuerySerializer(serializers.Serializer):
             unread=data.get("unread"),
             q=data.get("q", ""),
         )
+
+
+class CannedQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text=_("Words in the title, shortcut or body."),
+    )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from inbox.models import Conversation
 from inbox.selectors.pages import filter_choices_for
 
-from .list import MAX_ID
+from .ids import parse_id
 
 # One page of the list is 25 rows; a crafted post of thousands is refused, not run.
 MAX_ROWS = 200
@@ -78,11 +78,12 @@ class BulkForm(forms.Form):
             )
         ids = []
         for value in raw:
-            if not (value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID):
+            number = parse_id(value)
+            if number is None:
                 raise forms.ValidationError(
-                    _("“%(value)s” is not a conversation id.") % {"value": value}
+                    _("“%(value)s” is not a conversation id.") % {"value": value[:40]}
                 )
-            ids.append(int(value))
+            ids.append(number)
         return list(dict.fromkeys(ids))
 
     def changes(self, by: AbstractBaseUser) -> dict[str, Any]:

@@ -145,6 +145,13 @@ class NoteForm(forms.Form):
         return self.cleaned_data["text"].replace("\r\n", "\n")
 
 
+def typed_query(data: Any, name: str, *, limit: int) -> str:
+    """What was typed after "/" or "@" (?q=, ?shortcut=), cut to `limit`. With a NUL in it,
+    nothing: no name contains one, and PostgreSQL refuses one in a query."""
+    value = str(data.get(name, ""))[:limit]
+    return "" if "\x00" in value else value
+
+
 def can_reply_privately(convo: Conversation) -> bool:
     """Offer "reply privately" only where the channel can do it and the thread is public."""
     if convo.kind in {Conversation.Kind.DIRECT, Conversation.Kind.REVIEW}:

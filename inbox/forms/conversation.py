@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from inbox.models import Conversation, Label
 from inbox.selectors.pane import AssignChoices
 
+from .ids import max_id, parse_id
+
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(
@@ -37,14 +39,14 @@ class AssignForm(forms.Form):
             raise forms.ValidationError(
                 _("Only a team lead or an admin can assign others; use “Assign to me”.")
             )
-        kind, _sep, number = value.partition("-")
-        people, teams = self.choices.users, self.choices.teams
-        if number.isdigit() and kind == "user":
-            user = next((u for u in people if u.pk == int(number)), None)
+        kind, _sep, raw = value.partition("-")
+        number = parse_id(raw)
+        if kind == "user":
+            user = next((u for u in self.choices.users if u.pk == number), None)
             if user is not None:
                 return {"assignee": user}
-        if number.isdigit() and kind == "team":
-            team = next((t for t in teams if t.pk == int(number)), None)
+        if kind == "team":
+            team = next((t for t in self.choices.teams if t.pk == number), None)
             if team is not None:
                 return {"team": team}
         raise forms.ValidationError(
@@ -52,8 +54,22 @@ class AssignForm(forms.Form):
         )
 
 
+class LabelIdsField(forms.ModelMultipleChoiceField):
+    """Label ids: anything but an id in the table's range is refused before the query."""
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            if parse_id(pk, maximum=max_id(Label)) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": str(pk)[:40]},
+                )
+        return super()._check_values(value)
+
+
 class LabelsForm(forms.Form):
-    labels = forms.ModelMultipleChoiceField(
+    labels = LabelIdsField(
         queryset=Label.objects.order_by("name"),
         required=False,
         label=_("Labels"),

@@ -14,6 +14,10 @@ class TagForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        # The panel shows the form's one message: a field's own (too long, a NUL) is it too.
+        for name in ("tag", "remove"):
+            if name in self.errors:
+                raise forms.ValidationError(self.errors.pop(name)[0])
         if not data.get("tag", "").strip() and not data.get("remove", "").strip():
             raise forms.ValidationError(_("Write a tag before adding it."))
         if len(" ".join(data.get("tag", "").split())) > MAX_TAG_LENGTH:

@@ -23,6 +23,8 @@ from inbox.selectors.pages import (
     team_of,
 )
 
+from .ids import parse_id
+
 FOLDER_LABELS = {
     "mine": _("Mine"),
     "unassigned": _("Unassigned"),
@@ -49,8 +51,6 @@ LIST_PARAMS = (
 )
 # The filters proper: the form's selects, then its two checkboxes.
 FILTERS = ("channel", "kind", "label", "priority", "assignee", "team", "unread", "late")
-# The largest id a database integer column holds.
-MAX_ID = 2**63 - 1
 BROKEN_CURSOR = _("This link to more conversations is broken; reload the folder.")
 YES = [("", ""), ("1", _("Yes"))]
 
@@ -75,13 +75,13 @@ def cursor_decode(raw: str) -> Cursor:
     at, sep, pk = raw.rpartition("~")
     try:
         when = datetime.fromisoformat(at) if at else None
-        number = int(pk)
-        # The database's own range: a crafted cursor is a broken link, not an error.
         if when is not None and when.tzinfo is not None:
             when = when.astimezone(UTC)
     except (ValueError, OverflowError):
         raise forms.ValidationError(BROKEN_CURSOR) from None
-    if not sep or not 0 < number < MAX_ID or (when is not None and when.tzinfo is None):
+    # The database's own range: a crafted cursor is a broken link, not an error.
+    number = parse_id(pk)
+    if not sep or number is None or (when is not None and when.tzinfo is None):
         raise forms.ValidationError(BROKEN_CURSOR)
     return when, number
 

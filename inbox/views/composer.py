@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
 from inbox import services
-from inbox.forms.composer import NoteForm, ReplyForm
+from inbox.forms.composer import NoteForm, ReplyForm, typed_query
 from inbox.models import Conversation, Message, Note
 from inbox.selectors.composer import mentionable_for, mentions_not_notified, reply_moved_to
 from inbox.selectors.library import (
@@ -119,14 +119,14 @@ def _refused(
 def canned_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
     """The "/" list: options matching ?q=, or the one response ?shortcut= names."""
     convo = conversation_or_404(request, pk)
-    shortcut = request.GET.get("shortcut", "").strip()[:QUERY_MAX]
+    shortcut = typed_query(request.GET, "shortcut", limit=QUERY_MAX).strip()
     if shortcut:
         found = canned_response_by_shortcut(
             user=request.user, conversation=convo, shortcut=shortcut
         )
         responses = [found] if found else []
     else:
-        q = request.GET.get("q", "")[:QUERY_MAX]
+        q = typed_query(request.GET, "q", limit=QUERY_MAX)
         responses = canned_suggestions_for(user=request.user, conversation=convo, q=q)
     return render(request, CANNED_OPTIONS, {"conversation": convo, "responses": responses})
 
@@ -148,6 +148,6 @@ def canned_use(request: HttpRequest, pk: int, response_pk: int) -> JsonResponse:
 def mentionable(request: HttpRequest, pk: int) -> HttpResponse:
     """Teammates a note here can @mention, matching ?q=."""
     convo = conversation_or_404(request, pk)
-    q = request.GET.get("q", "")[:QUERY_MAX]
+    q = typed_query(request.GET, "q", limit=QUERY_MAX)
     teammates = mentionable_for(conversation=convo, by=request.user, q=q)
     return render(request, MENTION_OPTIONS, {"conversation": convo, "teammates": teammates})
