@@ -9,9 +9,14 @@ from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 MAX_MEDIA_BYTES = 25 * 1024 * 1024
+# Well under the 255 bytes a file name may have on disk, with room for the storage's
+# "<index>-" prefix and the suffix it adds when a name is taken.
+MAX_NAME_BYTES = 120
 
 
 class MediaError(Exception):
@@ -73,3 +78,28 @@ def media_fetch(
             return b"".join(chunks), content_type.split(";")[0].strip()
     except requests.RequestException as exc:
         raise MediaRetry(str(exc)) from exc
+
+
+def safe_file_name(name: str, *, fallback: str) -> str:
+    """A customer's file name as one harmless path segment and header value.
+
+    The platform gives us whatever the customer's phone called the file: "..", a path, a
+    line break, 300 characters of Chinese. What is kept is letters (any script), digits,
+    "-", "_" and ".", at most MAX_NAME_BYTES in UTF-8, the extension kept when cut.
+    """
+    try:
+        # No leading dots: "../../x" would be the hidden file "....x".
+        cleaned = get_valid_filename(name).lstrip(".")
+    except SuspiciousFileOperation:  # nothing left, or only "." or ".."
+        return fallback
+    if not cleaned:
+        return fallback
+    if len(cleaned.encode()) <= MAX_NAME_BYTES:
+        return cleaned
+    stem, dot, extension = cleaned.rpartition(".")
+    if not (dot and stem and len(extension.encode()) <= 16):
+        stem, extension = cleaned, ""
+    room = MAX_NAME_BYTES - len(extension.encode()) - len(dot)
+    # Cut on a character boundary: a name never ends in half a character.
+    short = stem.encode()[:room].decode(errors="ignore")
+    return f"{short}{dot}{extension}" if extension else short

@@ -11,10 +11,9 @@ from collections.abc import Iterable
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils.text import get_valid_filename
 
 from inbox.adapters import ProfileUnavailable, get_adapter
-from inbox.media import MediaError, MediaExpired, MediaRefused, media_fetch
+from inbox.media import MediaError, MediaExpired, MediaRefused, media_fetch, safe_file_name
 from inbox.models import Conversation, Identity, Message
 from inbox.queue import enqueue_on_commit
 
@@ -122,7 +121,7 @@ def media_download(*, message_id: int) -> int:
         except MediaRefused as exc:
             attachment["refused"] = str(exc)
             continue
-        name = get_valid_filename(attachment.get("name") or attachment["type"]) or "file"
+        name = safe_file_name(attachment.get("name") or "", fallback=attachment["type"])
         path = default_storage.save(
             f"media/{message.account_id}/{message.pk}/{index}-{name}", ContentFile(content)
         )

@@ -5,6 +5,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
 
+from inbox.media import safe_file_name
 from inbox.selectors.api import identity_get_for, message_get_for
 
 # Shown in the page; anything else downloads, so a crafted file never runs as this site.
@@ -27,7 +28,7 @@ def attachment(request: HttpRequest, message_pk: int, index: int) -> FileRespons
         default_storage.open(path, "rb"),
         content_type=content_type if inline else "application/octet-stream",
         as_attachment=not inline,
-        filename=stored.get("name") or path.rsplit("/", 1)[-1],
+        filename=safe_file_name(stored.get("name") or "", fallback=path.rsplit("/", 1)[-1]),
     )
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, max-age=3600"

@@ -98,3 +98,25 @@ def test_redirects_and_foreign_hosts_are_never_followed(world, cdn) -> None:
     assert "file" not in message.attachments[0]
     assert "169.254.169.254" in message.attachments[1]["refused"]
     assert cdn.calls == ["/moved.png"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["..", ".", "../../settings.py", "x" * 300 + ".png", "照片" * 150 + ".png", "bad\r\nname.png"],
+)
+def test_any_file_name_a_customer_sends_is_stored_and_served(world, cdn, name) -> None:
+    message = message_with(world, f"{cdn.url}/photo.png")
+    Message.objects.filter(pk=message.pk).update(
+        attachments=[{**message.attachments[0], "name": name}]
+    )
+
+    assert services.media_download(message_id=message.pk) == 1
+
+    message.refresh_from_db()
+    stored = message.attachments[0]["file"]
+    assert stored.startswith(f"media/{world.acme.pk}/{message.pk}/0-")
+    assert ".." not in stored and len(stored.rsplit("/", 1)[-1].encode()) < 255
+    response = world.client_for(world.alice).get(f"/media/{message.pk}/0/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PNG
+    assert "\n" not in response["Content-Disposition"]
