@@ -84,6 +84,20 @@ def test_a_worker_retries_a_failing_send_until_it_goes_out(world, fake_platform,
     assert fake_platform.sent_texts == ["Fixed!"] * 3
 
 
+def test_a_worker_never_retries_a_send_that_may_have_gone_out(world, fake_platform, worker):
+    fake_platform.fail_next(500, sent=True)  # the platform sent it, then had an error
+    conversation = ConversationFactory(account=world.acme)
+
+    message = services.reply_create(conversation=conversation, author=world.alice, text="Once")
+    # A reply queued after it: once the worker sent this one, the first is settled.
+    later = services.reply_create(conversation=conversation, author=world.alice, text="Later")
+
+    wait_for(lambda: Message.objects.get(pk=later.pk).status == Message.Status.SENT, "the sends")
+    message.refresh_from_db()
+    assert (message.status, message.maybe_sent) == (Message.Status.FAILED, True)
+    assert fake_platform.sent_texts == ["Once", "Later"]
+
+
 def test_a_send_task_delivered_twice_sends_once(world, fake_platform, worker):
     from inbox.tasks import send_message
 
