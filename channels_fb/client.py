@@ -24,9 +24,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 import requests
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from inbox import outage
 from inbox.http import int_or_none, json_object, may_have_been_sent, retry_after_header
 
 from .graph_items import from_iso
@@ -449,7 +449,8 @@ def _pause_key(page_id: str) -> str:
 
 
 def _raise_if_paused(page_id: str) -> None:
-    until = cache.get(_pause_key(page_id))
+    # Without the cache (Redis down) no pause is known: Meta's own throttling still holds.
+    until = outage.cache_get(_pause_key(page_id))
     remaining = (until or 0) - time.time()
     if remaining > 0:
         raise GraphError(
@@ -462,9 +463,9 @@ def _raise_if_paused(page_id: str) -> None:
 
 def _pause(page_id: str, seconds: float) -> None:
     until = time.time() + seconds
-    current = cache.get(_pause_key(page_id)) or 0
+    current = outage.cache_get(_pause_key(page_id)) or 0
     if until > current:
-        cache.set(_pause_key(page_id), until, timeout=int(seconds) + 1)
+        outage.cache_set(_pause_key(page_id), until, timeout=int(seconds) + 1)
 
 
 def _note_usage(page_id: str, headers: Any) -> None:

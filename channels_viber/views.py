@@ -5,12 +5,12 @@ Each bot signs with its own token, so the URL says which token verifies the body
 
 import json
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from inbox import outage
 from inbox.models import ChannelAccount
 from inbox.signing import hmac_sha256_hex, signature_matches
 from inbox.webhooks import receive_webhook
@@ -56,8 +56,10 @@ WELCOME_AGAIN_AFTER = 30 * 24 * 3600
 
 
 def _first_welcome(account: ChannelAccount, user: dict) -> bool:
+    """Whether to welcome now. While the cache is down, welcome: this answer is the only
+    message a non-subscriber can get, and a second greeting costs less than none."""
     key = f"viber:welcomed:{account.pk}:{user.get('id', '')}"
-    return cache.add(key, 1, WELCOME_AGAIN_AFTER)
+    return outage.cache_add(key, 1, WELCOME_AGAIN_AFTER, when_down=True)
 
 
 def signature_valid(body: bytes, given: str | None, token: str) -> bool:

@@ -5,7 +5,8 @@ process's memory otherwise), never in the database: it is only ever seconds old,
 browser that vanishes without saying goodbye simply stops renewing it. Each person's
 entry expires on its own; a small index per conversation says whose entries to read.
 Two agents writing the index at the same instant can drop one of them from it until
-that agent's next renewal (every ~20 s): presence is a hint, never a lock.
+that agent's next renewal (every ~20 s): presence is a hint, never a lock. While the
+cache is down nobody is shown and nothing is recorded (`inbox.outage`): pages still render.
 """
 
 import time
@@ -13,10 +14,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
 from django.utils.translation import gettext as _
 
-from inbox import realtime
+from inbox import outage, realtime
 from inbox.models import Conversation
 
 # A page renews "viewing" every ~20 s while it is visible; two missed renewals end it.
@@ -45,9 +45,9 @@ def presence_set(*, conversation: Conversation, user: AbstractBaseUser, state: s
         )
     now = _now()
     key = _entry_key(conversation.pk, user.pk)
-    before = _state_of(cache.get(key), now)
+    before = _state_of(outage.cache_get(key), now)
     if state == "left":
-        cache.delete(key)
+        outage.cache_delete(key)
         _index_update(conversation.pk, now, remove=user.pk)
         after = None
     else:
@@ -55,7 +55,7 @@ def presence_set(*, conversation: Conversation, user: AbstractBaseUser, state: s
             "name": user.get_full_name() or user.get_username(),
             "typing_until": now + TYPING_SECONDS if state == "typing" else 0,
         }
-        cache.set(key, entry, TTL_SECONDS)
+        outage.cache_set(key, entry, TTL_SECONDS)
         _index_update(conversation.pk, now, add=user.pk)
         after = state
     if before != after:
@@ -73,11 +73,11 @@ def presence_set(*, conversation: Conversation, user: AbstractBaseUser, state: s
 def presence_for(*, conversation: Conversation, viewer: AbstractBaseUser) -> list[Presence]:
     """Everyone else on this conversation now: those replying first, then by name."""
     now = _now()
-    index = cache.get(_index_key(conversation.pk)) or {}
+    index = outage.cache_get(_index_key(conversation.pk)) or {}
     others = [uid for uid, until in index.items() if until > now and uid != viewer.pk]
     if not others:
         return []
-    entries = cache.get_many([_entry_key(conversation.pk, uid) for uid in others])
+    entries = outage.cache_get_many([_entry_key(conversation.pk, uid) for uid in others])
     present = []
     for uid in others:
         entry = entries.get(_entry_key(conversation.pk, uid))
@@ -97,15 +97,15 @@ def _index_update(
     conversation_id: int, now: float, *, add: int | None = None, remove: int | None = None
 ) -> None:
     key = _index_key(conversation_id)
-    index = {uid: until for uid, until in (cache.get(key) or {}).items() if until > now}
+    index = {uid: until for uid, until in (outage.cache_get(key) or {}).items() if until > now}
     if add is not None:
         index[add] = now + TTL_SECONDS
     if remove is not None:
         index.pop(remove, None)
     if index:
-        cache.set(key, index, TTL_SECONDS)
+        outage.cache_set(key, index, TTL_SECONDS)
     else:
-        cache.delete(key)
+        outage.cache_delete(key)
 
 
 def _index_key(conversation_id: int) -> str:

@@ -31,7 +31,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from inbox import live_socket
+from inbox import live_socket, outage
 
 log = logging.getLogger(__name__)
 # Followed by the Redis database number: see `_channels`.
@@ -47,11 +47,23 @@ _local_lock = threading.Lock()
 _local_subscribers: dict[str, set[Deliver]] = defaultdict(set)
 
 
-@cache
 def _redis():  # type: ignore[no-untyped-def]
+    return _redis_for(settings.REDIS_URL)
+
+
+@cache
+def _redis_for(url: str):  # type: ignore[no-untyped-def]
     import redis
 
-    return redis.Redis.from_url(settings.REDIS_URL)
+    return redis.Redis.from_url(url, **_timeouts())
+
+
+def _timeouts() -> dict[str, float]:
+    """A dead or silent server costs a publisher or a stream this long, never a hang."""
+    return {
+        "socket_connect_timeout": settings.REDIS_TIMEOUT,
+        "socket_timeout": settings.REDIS_TIMEOUT,
+    }
 
 
 @cache
@@ -82,18 +94,25 @@ def publish_many(events: Iterable[tuple[Iterable[str], dict[str, Any]]]) -> None
 def _publish_all(batch: list[tuple[list[str], dict[str, Any]]]) -> None:
     encoded = [(streams, json.dumps(event, default=str)) for streams, event in batch]
     if settings.REDIS_URL:
-        try:
-            pipe = _redis().pipeline(transaction=False)
-            for streams, data in encoded:
-                for channel in _channels(streams):
-                    pipe.publish(channel, data)
-            pipe.execute()
-        except Exception:  # noqa: BLE001 - a live update is never worth failing a write
-            log.warning("%d live updates not published", len(encoded), exc_info=True)
+        # A live update is never worth failing a write: browsers catch up on reconnect.
+        outage.degrade(
+            f"publishing {len(encoded)} live updates",
+            settings.REDIS_URL,
+            lambda: _redis_publish(encoded),
+            None,
+        )
         return
     for streams, data in encoded:
         _deliver_local(streams, data)
     live_socket.send(encoded)
+
+
+def _redis_publish(encoded: list[tuple[list[str], str]]) -> None:
+    pipe = _redis().pipeline(transaction=False)
+    for streams, data in encoded:
+        for channel in _channels(streams):
+            pipe.publish(channel, data)
+    pipe.execute()
 
 
 def _deliver_local(streams: list[str], data: str) -> None:
@@ -170,22 +189,39 @@ def subscription(streams: Iterable[str]) -> Iterator[SyncGet]:
         unsubscribe_local(q)
 
 
+def live_available() -> bool:
+    """False while Redis is known to be unreachable: a stream opened now would only end."""
+    return not settings.REDIS_URL or not outage.is_down(settings.REDIS_URL)
+
+
+@contextmanager
+def _noting_outage() -> Iterator[None]:
+    """A stream that loses Redis ends (its reader reconnects); the next ones are refused
+    at once until Redis may be back, instead of each waiting for the timeout."""
+    try:
+        yield
+    except outage.UNREACHABLE:
+        outage.mark_down(settings.REDIS_URL)
+        raise
+
+
 @contextmanager
 def _redis_subscription(streams: list[str]) -> Iterator[SyncGet]:
     pubsub = _redis().pubsub()
+
+    def get(timeout: float) -> str | None:
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            message = pubsub.get_message(ignore_subscribe_messages=True, timeout=left)
+            if message and message["type"] == "message":
+                return _text(message["data"])
+        return None
+
     try:
-        pubsub.subscribe(*_channels(streams))
-        _await_confirmations(lambda t: pubsub.get_message(timeout=t), len(streams))
-
-        def get(timeout: float) -> str | None:
-            deadline = time.monotonic() + timeout
-            while (left := deadline - time.monotonic()) > 0:
-                message = pubsub.get_message(ignore_subscribe_messages=True, timeout=left)
-                if message and message["type"] == "message":
-                    return _text(message["data"])
-            return None
-
-        yield get
+        with _noting_outage():
+            pubsub.subscribe(*_channels(streams))
+            _await_confirmations(lambda t: pubsub.get_message(timeout=t), len(streams))
+            yield get
     finally:
         pubsub.close()
 
@@ -197,6 +233,15 @@ def _await_confirmations(read: Callable[[float], Any], count: int) -> None:
         message = read(left)
         if message and message["type"] == "subscribe":
             count -= 1
+    if count:
+        _unconfirmed()
+
+
+def _unconfirmed() -> None:
+    # A server that takes connections but never answers: streaming on would show nothing.
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    raise RedisTimeoutError("Redis did not confirm the live stream's subscriptions")
 
 
 def asubscription(streams: Iterable[str]) -> "AsyncSubscription":
@@ -215,12 +260,15 @@ class AsyncSubscription:
 
     async def __aenter__(self) -> AsyncGet:
         if settings.REDIS_URL:
-            get, self._close = await _aredis_open(self.streams)
+            with _noting_outage():
+                get, self._close = await _aredis_open(self.streams)
         else:
             get, self._close = _alocal_open(self.streams)
         return get
 
-    async def __aexit__(self, *exc_info: object) -> None:
+    async def __aexit__(self, kind: object, error: object, traceback: object) -> None:
+        if isinstance(error, outage.UNREACHABLE):
+            outage.mark_down(settings.REDIS_URL)  # as `_noting_outage` does for sync streams
         if self._close is not None:
             await self._close()
 
@@ -246,7 +294,7 @@ async def _aredis_open(streams: list[str]) -> tuple[AsyncGet, Callable[[], Await
     import redis.asyncio
 
     # A client per stream: its connections belong to the event loop that made them.
-    client = redis.asyncio.Redis.from_url(settings.REDIS_URL)
+    client = redis.asyncio.Redis.from_url(settings.REDIS_URL, **_timeouts())
     pubsub = client.pubsub()
 
     async def close() -> None:
@@ -262,6 +310,8 @@ async def _aredis_open(streams: list[str]) -> tuple[AsyncGet, Callable[[], Await
             message = await pubsub.get_message(timeout=left)
             if message and message["type"] == "subscribe":
                 count -= 1
+        if count:
+            _unconfirmed()
     except BaseException:
         await close()
         raise

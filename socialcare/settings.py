@@ -173,13 +173,22 @@ IS_POSTGRES = _db["ENGINE"] == "django.db.backends.postgresql"
 
 # --- Redis / Celery ---------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Seconds every Redis client (cache, broker, live stream) waits to connect and for each
+# answer, so a host that vanished or never answers costs a request this long, not a hang:
+# a webhook is still answered 200 within Meta's 5 s (see inbox.outage).
+REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "2"))
 BROKER_DIR = VAR_DIR / "broker"
 
 if REDIS_URL:
+    _redis_timeouts = {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT}
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, **_redis_timeouts}
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": _redis_timeouts,
+        }
     }
 else:
     for sub in ("in", "processed", "control"):
@@ -207,12 +216,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Give up publishing quickly when the broker is down: the stored row is the record of the
 # work and the sweep enqueues it later, so a webhook still gets its 200 at once.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 2,
+    # One retry, on a fresh connection (a pooled one may be stale after a Redis restart);
+    # with REDIS_TIMEOUT per attempt, a dead host costs a publish seconds at most.
+    "max_retries": 1,
     "interval_start": 0,
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
 CELERY_TASK_DEFAULT_QUEUE = "ingest"
 # Separate queues so a send backlog never delays ingest, and polling never delays either.
 CELERY_TASK_ROUTES = {

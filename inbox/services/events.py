@@ -7,11 +7,11 @@ from contextlib import nullcontext
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from inbox import outage
 from inbox.adapters import get_adapter
 from inbox.items import InboundItem
 from inbox.models import ChannelAccount, WebhookEvent
@@ -63,7 +63,10 @@ def _enqueue(event_id: int) -> None:
     from inbox.tasks import process_webhook_event
 
     def schedule() -> None:
-        if settings.REDIS_URL and not cache.add(DRAIN_FLAG, event_id, DRAIN_FLAG_SECONDS):
+        # Without an answer from the cache, enqueue: a spare drain task costs nothing.
+        if settings.REDIS_URL and not outage.cache_add(
+            DRAIN_FLAG, event_id, DRAIN_FLAG_SECONDS, when_down=True
+        ):
             return
         enqueue_on_commit(process_webhook_event, event_id)
 
@@ -158,7 +161,7 @@ def webhook_event_handle(*, event_id: int) -> None:
     from .ingest_batch import BATCH_SIZE, webhook_events_drain
 
     # Events stored from now on need a new task; this one may still take them.
-    cache.delete(DRAIN_FLAG)
+    outage.cache_delete(DRAIN_FLAG)
     event = WebhookEvent.objects.filter(pk=event_id, processed_at__isnull=True).first()
     if event is not None and event.status == WebhookEvent.Status.FAILED:
         webhook_event_process(event_id=event_id)

@@ -5,6 +5,10 @@ waiting stream costs no thread; under WSGI (the test server) a sync one, because
 would buffer an async body there until it ended. Either way the response ends after
 SOCIALCARE_SSE_MAX_SECONDS: EventSource reconnects, and the reconnect picks up changes
 in the user's teams. The database connection is given back before streaming starts.
+
+Without Redis there is nothing to stream: a stream that loses it ends, and while it is
+known to be down the stream is refused with a 503 at once, so the page's backoff grows
+instead of reconnecting every second (pages, webhooks and sends go on without it).
 """
 
 import json
@@ -37,6 +41,12 @@ def events(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         # EventSource cannot follow a redirect to the login page; a refusal stops it.
         return HttpResponseForbidden(_("Log in to receive live updates."))
+    if not realtime.live_available():
+        return HttpResponse(
+            _("Live updates are unavailable: the event broker (Redis) cannot be reached."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
     streams = live_streams_for(user=request.user)
     _give_back_connection()
     # Django would buffer an async body under WSGI until it ended, which is never.

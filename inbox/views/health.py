@@ -17,12 +17,16 @@ def _database() -> str:
 
 
 def _broker() -> str:
+    """One attempt, bounded by the broker's connect and socket timeouts (REDIS_TIMEOUT):
+    a probe that hangs on a dead host would fail the orchestrator's check without saying
+    what is down."""
     try:
         with celery_app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+            conn.ensure_connection(max_retries=0)
         return "ok"
     except Exception as exc:  # noqa: BLE001 - reported, not raised
-        return f"error: {type(exc).__name__}"
+        transport = str(celery_app.conf.broker_url).split("://", 1)[0]
+        return f"error: {transport} unreachable ({type(exc).__name__})"
 
 
 @never_cache
