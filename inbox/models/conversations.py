@@ -175,6 +175,10 @@ class Message(models.Model):
     edits = models.JSONField(default=list, blank=True)
     # [{"sender": platform id, "reaction": keyword, "emoji": ...}], one per sender.
     reactions = models.JSONField(default=list, blank=True)
+    # When (platform time, ISO) each part of that state last changed: {"text": ...,
+    # "hidden": ..., "removed": ..., "reaction:<sender id>": ...}. A change older than the
+    # one applied (a replayed or late webhook) is not applied over it.
+    change_times = models.JSONField(default=dict, blank=True)
     # Quick-reply / postback payloads, reply-to, referral, echo app id.
     extra = models.JSONField(default=dict, blank=True)
 

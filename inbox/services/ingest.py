@@ -124,13 +124,25 @@ def update_apply(*, account: ChannelAccount, item: InboundItem) -> int:
 
 
 def subscription_apply(*, account: ChannelAccount, item: SubscriptionChange) -> int:
-    """Remember whether the customer takes messages; their conversation shows it."""
+    """Remember whether the customer takes messages; their conversation shows it.
+
+    In platform time order (`subscription_at` is when it last changed): a replayed or late
+    "subscribed" older than the "unsubscribed" that followed it changes nothing.
+    """
     identity = identity_upsert(account=account, person=item.person)
-    if identity.profile.get("subscribed") == item.subscribed:
+    last = identity.profile.get("subscription_at")
+    at = item.timestamp
+    if at is not None and last and at < datetime.fromisoformat(last):
         return 0
-    identity.profile = {**identity.profile, "subscribed": item.subscribed}
+    profile = {**identity.profile, "subscribed": item.subscribed}
+    if at is not None:
+        profile["subscription_at"] = at.isoformat()
+    if profile == identity.profile:
+        return 0
+    changed = identity.profile.get("subscribed") != item.subscribed
+    identity.profile = profile
     identity.save(update_fields=["profile"])
-    return 1
+    return int(changed)
 
 
 def _account(

@@ -104,6 +104,10 @@ def comment_moderate(*, message: Message, action: str, by: AbstractBaseUser | No
         "unlike": {"liked": False},
         "delete": {"removed_at": timezone.now()},
     }[action]
+    part = {"hide": "hidden", "unhide": "hidden", "delete": "removed"}.get(action)
+    if part:
+        # The newest change of that part: an older one from a replayed webhook must not undo it.
+        state["change_times"] = {**message.change_times, part: timezone.now().isoformat()}
     with transaction.atomic():
         Message.objects.filter(pk=message.pk).update(**state)
         Activity.objects.create(
