@@ -6,6 +6,8 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     PolymorphicProxySerializer,
@@ -15,6 +17,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 from inbox.adapters import MODERATION_ACTIONS, get_adapter
+from inbox.forms.ids import max_id, parse_id
 from inbox.items import Attachment
 from inbox.models import (
     CannedResponse,
@@ -33,20 +36,123 @@ def display_name(user: AbstractBaseUser) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def json_type(value: Any) -> str:
+    """The JSON type of a parsed value: true is not the number 1, "1" is not 1."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    return "string" if isinstance(value, str) else type(value).__name__
+
+
 class AllowedChoiceField(serializers.ChoiceField):
-    """A choice field whose error lists the values it accepts."""
+    """A choice field whose error lists the values it accepts, taking each as its own JSON
+    type only (priority 1, not "1"; in a query string everything is a string)."""
 
     def to_internal_value(self, data: Any) -> Any:
         if data == "" and self.allow_blank:
             return ""
         key = str(data)
         if key in self.choice_strings_to_values:
-            return self.choice_strings_to_values[key]
+            value = self.choice_strings_to_values[key]
+            if json_type(value) == json_type(data):
+                return value
         raise serializers.ValidationError(
             _("“%(value)s” is not allowed here; use one of: %(allowed)s.")
             % {"value": data, "allowed": ", ".join(self.choice_strings_to_values)},
             code="invalid_choice",
         )
+
+
+# The longest reply, note or canned text the API takes; a channel's own limit (2,000 on
+# Facebook, 280 on X...) is checked when replying and refused with its reason.
+MAX_TEXT_LENGTH = 10_000
+
+
+class RelatedIdField(serializers.PrimaryKeyRelatedField):
+    """An object by its id: a JSON integer within its table's id range, or "no such object"
+    before any query (a 64-bit number against a 32-bit column is an error on PostgreSQL)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if parse_id(data, maximum=max_id(self.get_queryset().model)) is None:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
+class RelatedIdFieldSchema(OpenApiSerializerFieldExtension):
+    """The schema says which ids can exist at all: 1 up to the table's id range."""
+
+    target_class = RelatedIdField
+
+    def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        schema = build_basic_type(OpenApiTypes.INT)
+        schema.update(minimum=1, maximum=max_id(self.target.queryset.model))
+        return schema
+
+
+class NameRelatedField(serializers.SlugRelatedField):
+    """An object by its name: a string no longer than the column, looked up as is."""
+
+    def __init__(self, *, max_length: int, **kwargs: Any) -> None:
+        self.max_length = max_length
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:
+        # PostgreSQL refuses NUL in text outright; no such name can exist anyway.
+        if not isinstance(data, str) or len(data) > self.max_length or "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:100])
+        return super().to_internal_value(data)
+
+
+class NameRelatedFieldSchema(OpenApiSerializerFieldExtension):
+    target_class = NameRelatedField
+
+    def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        schema = build_basic_type(OpenApiTypes.STR)
+        schema.update(minLength=1, maxLength=self.target.max_length)
+        return schema
+
+
+# A JSON body typed as the schema says: a text field takes a string (not 0), a switch true
+# or false (not "yes"), a number a number (not "5"); DRF alone would convert them. (A
+# comment, not a docstring: the schema would show it on every request body.)
+class JsonInput(serializers.Serializer):
+    def to_internal_value(self, data: Any) -> Any:
+        wrong_types = {
+            name: [message]
+            for name, field in self.fields.items()
+            if isinstance(data, dict)
+            and name in data
+            and (message := _type_error(field, data[name]))
+        }
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            # Every wrong field at once: the type errors beside the others.
+            if wrong_types and isinstance(exc.detail, dict):
+                raise serializers.ValidationError({**exc.detail, **wrong_types}) from exc
+            raise
+        if wrong_types:
+            raise serializers.ValidationError(wrong_types)
+        return value
+
+
+def _type_error(field: serializers.Field, value: Any) -> str | None:
+    if value is None or field.read_only:
+        return None  # whether null is allowed is the field's own check
+    if isinstance(field, serializers.BooleanField):
+        expected, message = "boolean", _("Give true or false.")
+    elif isinstance(field, serializers.IntegerField | serializers.PrimaryKeyRelatedField):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return None
+        return str(_("Give a whole number."))
+    elif isinstance(field, serializers.CharField):
+        expected, message = "string", _("Give a string.")
+    else:
+        return None
+    return None if json_type(value) == expected else str(message)
 
 
 # --- Small references to related objects ---------------------------------------------------
@@ -134,18 +240,18 @@ class ConversationSerializer(serializers.ModelSerializer):
 # Named for what it patches: the PATCH body is "PatchedConversation" in the schema, which
 # also lets the conversation's status enum keep one name in the schema.
 @extend_schema_serializer(component_name="Conversation")
-class ConversationUpdateSerializer(serializers.Serializer):
+class ConversationUpdateSerializer(JsonInput):
     """PATCH: only the fields sent change."""
 
     status = AllowedChoiceField(choices=Conversation.Status.choices, required=False)
-    assignee = serializers.PrimaryKeyRelatedField(
+    assignee = RelatedIdField(
         queryset=users_all(),
         allow_null=True,
         required=False,
         help_text=_("A user id, or null to unassign."),
         error_messages={"does_not_exist": _("There is no user with id {pk_value}.")},
     )
-    team = serializers.PrimaryKeyRelatedField(
+    team = RelatedIdField(
         queryset=teams_all(),
         allow_null=True,
         required=False,
@@ -154,12 +260,14 @@ class ConversationUpdateSerializer(serializers.Serializer):
     )
     priority = AllowedChoiceField(choices=Conversation.Priority.choices, required=False)
     labels = serializers.ListField(
-        child=serializers.SlugRelatedField(
+        child=NameRelatedField(
             slug_field="name",
+            max_length=Label._meta.get_field("name").max_length,
             queryset=labels_all(),
             error_messages={"does_not_exist": _("There is no label named “{value}”.")},
         ),
         required=False,
+        max_length=100,
         help_text=_("Label names; the list replaces the conversation's labels."),
     )
 
@@ -290,7 +398,7 @@ class MessageSerializer(serializers.ModelSerializer):
         return {"type": "customer", "name": identity.name, "handle": identity.handle}
 
 
-class ReplyAttachmentSerializer(serializers.Serializer):
+class ReplyAttachmentSerializer(JsonInput):
     type = AllowedChoiceField(choices=[("image", "image"), ("video", "video"), ("file", "file")])
     url = serializers.URLField(
         max_length=2000,
@@ -318,8 +426,13 @@ class ReplyAttachmentSerializer(serializers.Serializer):
         return data
 
 
-class ReplyCreateSerializer(serializers.Serializer):
-    text = serializers.CharField(trim_whitespace=False, allow_blank=True)
+class ReplyCreateSerializer(JsonInput):
+    text = serializers.CharField(
+        trim_whitespace=False,
+        allow_blank=True,
+        max_length=MAX_TEXT_LENGTH,
+        help_text=_("Empty only with attachments. The channel's own limit applies too."),
+    )
     private = serializers.BooleanField(
         default=False,
         help_text=_("Reply in a private message to a public comment, where the channel can."),
@@ -359,9 +472,11 @@ class NoteSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class NoteCreateSerializer(serializers.Serializer):
+class NoteCreateSerializer(JsonInput):
     text = serializers.CharField(
-        allow_blank=True, help_text=_("@username mentions teammates who can see the conversation.")
+        allow_blank=True,  # refused by the service, with the page's own words
+        max_length=MAX_TEXT_LENGTH,
+        help_text=_("@username mentions teammates who can see the conversation."),
     )
 
 
@@ -402,11 +517,11 @@ class CannedResponseSerializer(serializers.ModelSerializer):
         return canned_scope(response)
 
 
-class CannedResponseCreateSerializer(serializers.Serializer):
+class CannedResponseCreateSerializer(JsonInput):
     title = serializers.CharField(max_length=200)
     shortcut = serializers.SlugField(max_length=64, allow_unicode=True)
-    body = serializers.CharField()
-    team = serializers.PrimaryKeyRelatedField(
+    body = serializers.CharField(max_length=MAX_TEXT_LENGTH)
+    team = RelatedIdField(
         queryset=teams_all(),
         allow_null=True,
         required=False,
@@ -422,6 +537,8 @@ class CannedResponseCreateSerializer(serializers.Serializer):
 class AccountSerializer(serializers.ModelSerializer):
     """Never the credentials."""
 
+    # Not format "uri": an account without a picture has "".
+    avatar_url = serializers.CharField(read_only=True, help_text=_("A URL, or empty."))
     simulated = serializers.SerializerMethodField(
         help_text=_(
             "A stand-in channel not built yet in this version: it receives no webhooks and "
@@ -452,7 +569,7 @@ class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-class ModerationSerializer(serializers.Serializer):
+class ModerationSerializer(JsonInput):
     action = AllowedChoiceField(
         choices=[(a, a) for a in MODERATION_ACTIONS],
         help_text=_("hide, unhide, like, unlike or delete"),

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import IsAuthenticated
 
@@ -49,4 +49,6 @@ urlpatterns = [
     path("accounts/", views.Accounts.as_view(), name="accounts"),
     path("labels/", views.Labels.as_view(), name="labels"),
     path("teams/", views.Teams.as_view(), name="teams"),
+    # Last: any other path under the API is a JSON 404, not the site's HTML page.
+    re_path(r"", views.no_such_endpoint),
 ]

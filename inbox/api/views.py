@@ -4,8 +4,10 @@ renders the result; access rules live in inbox.selectors, writes in inbox.servic
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.generics import GenericAPIView
@@ -34,7 +36,7 @@ from inbox.selectors.library import (
 from inbox.services import library
 
 from . import serializers as s
-from .filters import ConversationQuerySerializer
+from .filters import CannedQuerySerializer, ConversationQuerySerializer
 from .pagination import Pagination
 
 NOT_FOUND = OpenApiResponse(s.ErrorSerializer, description=_("Not there, or not yours to see."))
@@ -236,16 +238,16 @@ class CannedResponses(ApiView):
     serializer_class = s.CannedResponseSerializer
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("q", str, description=_("Words in the title, shortcut or body."))
-        ],
+        parameters=[CannedQuerySerializer],
         responses={200: s.CannedResponseSerializer(many=True)},
         summary=_("Responses the user can use: their own, their teams' and everyone's"),
     )
     def get(self, request: Request) -> Response:
+        query = CannedQuerySerializer(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
         usable = canned_responses_usable_by(user=request.user)
         found = canned_responses_matching(
-            usable, q=request.query_params.get("q", "")[:200], fields=("title", "shortcut", "body")
+            usable, q=query.validated_data.get("q", ""), fields=("title", "shortcut", "body")
         )
         return self.paginated(found, s.CannedResponseSerializer)
 
@@ -337,3 +339,13 @@ class Teams(ApiView):
     )
     def get(self, request: Request) -> Response:
         return self.paginated(teams_for(user=request.user), s.TeamRefSerializer)
+
+
+@csrf_exempt  # it changes nothing: a POST to a wrong path learns so, not that CSRF failed
+def no_such_endpoint(request: HttpRequest) -> JsonResponse:
+    """Any path under /api/v1/ that is not an endpoint (or an id that is not a number)."""
+    if not request.path.endswith("/"):
+        detail = _("There is no endpoint %(path)s; API paths end with a slash.")
+    else:
+        detail = _("There is no endpoint %(path)s.")
+    return JsonResponse({"detail": detail % {"path": request.path[:200]}}, status=404)
