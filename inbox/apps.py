@@ -7,6 +7,7 @@ class InboxConfig(AppConfig):
     verbose_name = _("Inbox")
 
     def ready(self) -> None:
-        from inbox import db
+        from inbox import db, signin
 
         db.connect_signals()
+        signin.connect_signals()

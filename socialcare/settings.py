@@ -107,6 +107,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "django_htmx",
+    # Counts failed sign-ins and locks them out (inbox.signin).
+    "axes",
     "inbox",
     "channels_fb.apps.Config",
     "channels_ig.apps.Config",
@@ -123,10 +125,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "inbox.signin.IdleSessionMiddleware",
     "inbox.middleware.AgentLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as its documentation asks: it turns a lockout into inbox.signin's answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "socialcare.urls"
@@ -314,12 +319,53 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "inbox:index"
 LOGOUT_REDIRECT_URL = "login"
 
+# Sign-in protection (inbox.signin). Axes' backend goes first: a locked-out sign-in is
+# refused before a password is even checked, the right one included.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+SOCIALCARE_LOGIN_FAILURE_LIMIT = int(os.environ.get("SOCIALCARE_LOGIN_FAILURE_LIMIT", "5"))
+SOCIALCARE_LOGIN_ADDRESS_FAILURE_LIMIT = max(
+    SOCIALCARE_LOGIN_FAILURE_LIMIT,
+    int(os.environ.get("SOCIALCARE_LOGIN_ADDRESS_FAILURE_LIMIT", "20")),
+)
+SOCIALCARE_LOGIN_COOLOFF_MINUTES = int(os.environ.get("SOCIALCARE_LOGIN_COOLOFF_MINUTES", "15"))
+AXES_FAILURE_LIMIT = SOCIALCARE_LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = "inbox.signin.lockout_parameters"
+AXES_COOLOFF_TIME = "inbox.signin.cool_off"
+AXES_RESET_ON_SUCCESS = True
+# No log of successful sign-ins (last_login says when): axes would start a session for it,
+# on every token sign-in too.
+AXES_DISABLE_ACCESS_LOG = True
+# Tries during a lock are refused but not counted: the wait is from the last real failure.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "inbox.signin.lockout_response"
+# The client's address is REMOTE_ADDR: behind a proxy, uvicorn's --proxy-headers sets it
+# from X-Forwarded-For for the proxies FORWARDED_ALLOW_IPS trusts.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+AXES_VERBOSE = False
+# A session nobody uses ends after this long (the live stream does not count as use).
+SOCIALCARE_SESSION_IDLE_MINUTES = int(os.environ.get("SOCIALCARE_SESSION_IDLE_MINUTES", "720"))
+SESSION_COOKIE_AGE = SOCIALCARE_SESSION_IDLE_MINUTES * 60
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Counted in the cache; with Redis down every request is let through (see the module).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "inbox.api.throttling.AnonRateThrottle",
+        "inbox.api.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("SOCIALCARE_API_THROTTLE_ANON", "60/min"),
+        "user": os.environ.get("SOCIALCARE_API_THROTTLE_USER", "1000/min"),
+        # POST /api/v1/auth/token/, per address: slowed before axes locks it.
+        "auth-token": os.environ.get("SOCIALCARE_API_THROTTLE_TOKEN", "10/min"),
+    },
     # The API reads JSON only: one way to send a boolean or a list, as the schema says.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "inbox.api.pagination.Pagination",
@@ -430,5 +476,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Failed sign-ins and lockouts are warnings; axes' step-by-step INFO is noise.
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -33,6 +33,10 @@ def test_settings(settings):
     settings.ROOT_URLCONF = "tests.urls"
     # The world's five users would take seconds to hash with the production hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # API throttle counts outlive a test in the cache (a minute): off, except where
+    # tests/api/test_throttling.py turns them on with a cache of its own. (Sign-in lockouts
+    # are rows in the test's database, gone with it.)
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {}}
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import IsAuthenticated
 
-from . import views
+from . import auth, views
 
 app_name = "api"
 
@@ -21,6 +21,7 @@ class SchemaReader(IsAuthenticated):
 # a CDN, and socialcare serves no third-party assets. Any OpenAPI tool can read the schema.
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(permission_classes=[SchemaReader]), name="schema"),
+    path("auth/token/", auth.TokenCreate.as_view(), name="auth-token"),
     path("conversations/", views.ConversationList.as_view(), name="conversations"),
     path("conversations/<int:pk>/", views.ConversationDetail.as_view(), name="conversation"),
     path(
