@@ -107,3 +107,9 @@ class CannedQuerySerializer(serializers.Serializer):
         max_length=200,
         help_text=_("Words in the title, shortcut or body."),
     )
+    scope = AllowedChoiceField(
+        choices=[("personal", "personal"), ("team", "team"), ("everyone", "everyone")],
+        required=False,
+        allow_blank=True,
+        help_text=_("Only your own (personal), teams' (team) or everyone's (everyone)."),
+    )

@@ -29,6 +29,7 @@ from inbox.selectors.api import (
     teams_for,
 )
 from inbox.selectors.library import (
+    canned_in_scope,
     canned_response_visible,
     canned_responses_matching,
     canned_responses_usable_by,
@@ -245,7 +246,11 @@ class CannedResponses(ApiView):
     def get(self, request: Request) -> Response:
         query = CannedQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
-        usable = canned_responses_usable_by(user=request.user)
+        usable = canned_in_scope(
+            canned_responses_usable_by(user=request.user),
+            user=request.user,
+            scope=query.validated_data.get("scope", ""),
+        )
         found = canned_responses_matching(
             usable, q=query.validated_data.get("q", ""), fields=("title", "shortcut", "body")
         )

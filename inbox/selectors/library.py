@@ -52,13 +52,21 @@ def canned_responses_listed_for(
         )
         .order_by("shortcut", "pk")
     )
-    if scope == "personal":
-        responses = responses.filter(owner=user)
-    elif scope == "team":
-        responses = responses.filter(team__isnull=False)
-    elif scope == "everyone":
-        responses = responses.filter(owner__isnull=True, team__isnull=True)
+    responses = canned_in_scope(responses, user=user, scope=scope)
     return canned_responses_matching(responses, q=q, fields=("title", "shortcut", "body"))
+
+
+def canned_in_scope(
+    responses: QuerySet[CannedResponse], *, user: AbstractBaseUser, scope: str
+) -> QuerySet[CannedResponse]:
+    """Those of one scope: "personal" (the user's own), "team" or "everyone"; "" is all."""
+    if scope == "personal":
+        return responses.filter(owner=user)
+    if scope == "team":
+        return responses.filter(team__isnull=False)
+    if scope == "everyone":
+        return responses.filter(owner__isnull=True, team__isnull=True)
+    return responses
 
 
 def canned_response_usable(*, user: AbstractBaseUser, pk: int) -> CannedResponse | None:

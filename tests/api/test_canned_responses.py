@@ -151,6 +151,25 @@ def test_the_list_searches_title_shortcut_and_body_in_any_script(world, library)
     ]
 
 
+@pytest.mark.parametrize(
+    ("scope", "expected"),
+    [("personal", ["alices"]), ("team", ["support"]), ("everyone", ["everyone"]), ("", None)],
+)
+def test_the_list_narrows_to_one_scope(world, library, scope, expected):
+    response = world.api_for(world.alice).get(URL, {"scope": scope})
+
+    assert response.status_code == 200
+    found = [r["shortcut"] for r in response.json()["results"]]
+    assert found == (expected or ["alices", "everyone", "support"])
+
+
+def test_an_unknown_scope_is_a_400_listing_the_scopes(world, library):
+    response = world.api_for(world.alice).get(URL, {"scope": "mine"})
+
+    assert response.status_code == 400
+    assert "personal, team, everyone" in response.json()["scope"][0]
+
+
 def test_an_item_says_its_scope(world, library):
     items = {r["shortcut"]: r for r in world.api_for(world.alice).get(URL).json()["results"]}
 
