@@ -135,13 +135,13 @@ def test_a_private_reply_is_shown_maybe_sent_until_its_echo_continues_it_in_mess
     ingest(comment_payload(comment_id, "Still waiting for my refund"))
     comment_thread = thread(comment_id)
 
-    message = send_twice(comment_thread, "Sorry! Can you DM me the order? #lostanswer", private=True)
+    message = send_twice(
+        comment_thread, "Sorry! Can you DM me the order? #lostanswer", private=True
+    )
 
     assert len(graph_calls(fake_graph, "POST", f"{PAGE_ID}/messages")) == 1
     assert (message.status, message.maybe_sent) == (Message.Status.FAILED, True)
-    [(psid, mid)] = [
-        (key[1], next(iter(m))) for key, m in fake_graph.graph.threads.items() if m
-    ]
+    [(psid, mid)] = [(key[1], next(iter(m))) for key, m in fake_graph.graph.threads.items() if m]
 
     ingest(our_echo(message, mid, psid=psid))
 

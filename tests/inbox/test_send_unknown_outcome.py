@@ -73,7 +73,12 @@ BAD_ANSWERS = {
 
 @pytest.mark.parametrize("bad_answer", BAD_ANSWERS.values(), ids=BAD_ANSWERS.keys())
 def test_it_never_resends_a_reply_that_may_have_gone_out_and_says_so(
-    world, conversation, fake_platform, short_timeouts, bad_answer, django_capture_on_commit_callbacks
+    world,
+    conversation,
+    fake_platform,
+    short_timeouts,
+    bad_answer,
+    django_capture_on_commit_callbacks,
 ):
     bad_answer(fake_platform)
     with django_capture_on_commit_callbacks(execute=False):

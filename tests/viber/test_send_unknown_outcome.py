@@ -90,4 +90,3 @@ def test_too_many_requests_was_not_processed_so_it_is_retried(world, bot, fake_v
     message.refresh_from_db()
     assert outcome.retry_in and outcome.retry_in >= 60
     assert (message.status, message.maybe_sent) == (Message.Status.QUEUED, False)
-
