@@ -355,6 +355,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only: DRF's browsable pages need querysets our views do not declare (a browser
+    # asking for HTML got a 500) and carry inline styles the Content-Security-Policy blocks.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # Counted in the cache; with Redis down every request is let through (see the module).
     "DEFAULT_THROTTLE_CLASSES": [
         "inbox.api.throttling.AnonRateThrottle",

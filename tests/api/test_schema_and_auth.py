@@ -49,3 +49,16 @@ def test_every_endpoint_answers_401_to_the_anonymous(world, conversation, method
     response = getattr(Client(), method)(url, {}, content_type="application/json")
 
     assert response.status_code == 401
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/teams/", "/api/v1/conversations/", "/api/v1/accounts/", "/api/v1/labels/"]
+)
+def test_a_browser_asking_for_html_gets_json_not_an_error(world, path):
+    client = world.client_for(world.adam)
+
+    response = client.get(path, HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert "results" in response.json()
