@@ -117,6 +117,18 @@
     }
   });
 
+  // A reply's (or note's) own live event can insert it before the send's answer is swapped
+  // in. Keep the first copy, the live one and so the fresher: it is never shown twice.
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const thread = document.getElementById("thread");
+    if (!thread || event.detail.target !== thread) return;
+    const seen = new Set();
+    thread.querySelectorAll("li[id]").forEach((entry) => {
+      if (seen.has(entry.id)) entry.remove();
+      else seen.add(entry.id);
+    });
+  });
+
   // --- counter and what only public replies have --------------------------------------
 
   function isPublic(form) {
