@@ -288,3 +288,11 @@ def get_adapter(kind: str) -> ChannelAdapter:
 
 def adapters() -> dict[str, ChannelAdapter]:
     return dict(_registry)
+
+
+def is_simulated(kind: str) -> bool:
+    """Whether the channel is a stand-in not built yet (an unknown kind is not)."""
+    try:
+        return get_adapter(kind).simulated
+    except LookupError:
+        return False

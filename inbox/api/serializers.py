@@ -16,7 +16,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
-from inbox.adapters import MODERATION_ACTIONS, get_adapter
+from inbox.adapters import MODERATION_ACTIONS, is_simulated
 from inbox.forms.ids import max_id, parse_id
 from inbox.items import Attachment
 from inbox.models import (
@@ -552,10 +552,7 @@ class AccountSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_simulated(self, account: ChannelAccount) -> bool:
-        try:
-            return get_adapter(account.kind).simulated
-        except LookupError:
-            return False
+        return is_simulated(account.kind)
 
 
 class LabelSerializer(serializers.ModelSerializer):

@@ -7,7 +7,7 @@ from django import template
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
 
-from inbox.adapters import get_adapter
+from inbox.adapters import get_adapter, is_simulated
 from inbox.forms.list import cursor_encode
 from inbox.models import Activity, Conversation
 from inbox.selectors.thread import ThreadEntry
@@ -25,13 +25,8 @@ def channel_label(kind: str) -> str:
         return kind
 
 
-@register.filter
-def channel_simulated(kind: str) -> bool:
-    """A stand-in channel (not built yet): shown as simulated, never as active."""
-    try:
-        return get_adapter(kind).simulated
-    except LookupError:
-        return False
+# A stand-in channel (not built yet) is shown as simulated, never as active.
+register.filter("channel_simulated", is_simulated)
 
 
 # The list's channel badge: a letter or two a reader of any script can tell apart; the

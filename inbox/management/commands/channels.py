@@ -25,7 +25,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from inbox.adapters import ChannelAdapter, CredentialField, adapters, get_adapter
+from inbox.adapters import ChannelAdapter, CredentialField, adapters, is_simulated
 from inbox.selectors.commands import account_get, accounts_all, team_names, teams_named
 from inbox.services import AccountConnectError, account_connect, account_remove
 
@@ -180,7 +180,7 @@ class Command(BaseCommand):
                 "external_id": account.external_id,
                 "status": account.status,
                 "status_reason": account.status_reason,
-                "simulated": _simulated(account.kind),
+                "simulated": is_simulated(account.kind),
                 "teams": [team.name for team in account.teams.all()],
             }
             for account in accounts_all()
@@ -244,10 +244,3 @@ SIMULATED_WARNING = gettext_lazy(
     "Note: the %(channel)s channel is a simulated stand-in in this version of socialcare. "
     "It receives no webhooks, and replies reach only the sandbox."
 )
-
-
-def _simulated(kind: str) -> bool:
-    try:
-        return get_adapter(kind).simulated
-    except LookupError:
-        return False
