@@ -4,7 +4,9 @@ renders the result; access rules live in inbox.selectors, writes in inbox.servic
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.urls import Resolver404, resolve
+from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -347,10 +349,26 @@ class Teams(ApiView):
 
 
 @csrf_exempt  # it changes nothing: a POST to a wrong path learns so, not that CSRF failed
-def no_such_endpoint(request: HttpRequest) -> JsonResponse:
-    """Any path under /api/v1/ that is not an endpoint (or an id that is not a number)."""
+def no_such_endpoint(request: HttpRequest) -> HttpResponse:
+    """Any path under /api/v1/ that is not an endpoint (or an id that is not a number).
+
+    An endpoint's path without its trailing slash is sent on with a 308, which keeps the
+    method and the body (Django's own slash redirect is a 301, which turns a POST into a GET).
+    """
     if not request.path.endswith("/"):
+        if _is_endpoint(request.path + "/"):
+            query = request.META.get("QUERY_STRING", "")
+            target = iri_to_uri(request.path + "/" + (f"?{query}" if query else ""))
+            return HttpResponsePermanentRedirect(target, preserve_request=True)
         detail = _("There is no endpoint %(path)s; API paths end with a slash.")
     else:
         detail = _("There is no endpoint %(path)s.")
     return JsonResponse({"detail": detail % {"path": request.path[:200]}}, status=404)
+
+
+def _is_endpoint(path: str) -> bool:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return match.func is not no_such_endpoint

@@ -141,7 +141,8 @@ def test_the_canned_search_refuses_what_the_database_would(world):
         ("get", "/api/v1/conversations/-1/"),
         ("post", "/api/v1/messages/null,null/retry/"),
         ("get", "/api/v1/nothing-here/"),
-        ("get", "/api/v1/conversations"),
+        ("get", "/api/v1/nothing-here"),
+        ("get", "/api/v1/conversations/abc"),
     ],
 )
 def test_a_path_that_is_no_endpoint_is_a_json_404(world, method, path):
@@ -150,6 +151,21 @@ def test_a_path_that_is_no_endpoint_is_a_json_404(world, method, path):
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert "There is no endpoint" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("method", ["get", "post", "patch"])
+def test_an_endpoint_without_its_trailing_slash_is_sent_on_keeping_the_method(world, method):
+    response = getattr(world.api_for(world.alice), method)("/api/v1/conversations?status=open")
+
+    assert response.status_code == 308
+    assert response["Location"] == "/api/v1/conversations/?status=open"
+
+
+def test_a_client_that_follows_the_redirect_gets_the_endpoint(world):
+    response = world.api_for(world.alice).get("/api/v1/teams", follow=True)
+
+    assert response.status_code == 200
+    assert "results" in response.json()
 
 
 def test_a_post_to_no_endpoint_with_a_session_is_a_404_not_a_csrf_failure(world):
