@@ -140,7 +140,9 @@ def customer_for(*, user: AbstractBaseUser, conversation: Conversation) -> Custo
         conversations=history[:HISTORY_LIMIT],
         more_conversations=len(history) > HISTORY_LIMIT,
         member_ids=member_ids,
-        editable=contacts_fully_visible(user=user, contact_ids=[m.pk for m in members]),
+        # A link the agent cannot see already makes the group not fully visible.
+        editable=len(shown) == len(members)
+        and contacts_fully_visible(user=user, contact_ids=[m.pk for m in members]),
         hidden_links=len(shown) < len(members),
     )
 

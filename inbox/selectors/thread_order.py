@@ -12,14 +12,13 @@ The rule lives here twice, as a database expression for the queries and as a fun
 rows already loaded (notes and activity lines are interleaved in Python); both say the same.
 """
 
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Case, DateTimeField, F, Q, QuerySet, When
 from django.db.models.functions import Coalesce
 
 from inbox.models import Activity, Message, Note
-
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+from inbox.parsing import EPOCH
 
 
 def _ours() -> Q:
@@ -52,5 +51,4 @@ def thread_time(entry: Message | Note | Activity) -> datetime:
 def thread_position(entry: Message | Note | Activity) -> int:
     """The thread time in microseconds since 1970, for the live script to place an entry
     among those on screen (whole numbers compare the same in every time zone)."""
-    delta = thread_time(entry) - EPOCH
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    return (thread_time(entry) - EPOCH) // timedelta(microseconds=1)

@@ -98,7 +98,7 @@ def _unreadable(column: EncryptedColumn, batch_size: int) -> list[str]:
         after = batch[-1][0]
     # Named by the row's own str() with the secret column left unloaded: it cannot decrypt.
     named = column.model._base_manager.defer(column.field.attname).in_bulk(bad)
-    return [f"{column.label}: {named[pk]} (id {pk})" for pk in bad]
+    return [f"{column.label}: {named.get(pk, '')} (id {pk})" for pk in bad]
 
 
 def _reencrypt_column(column: EncryptedColumn, *, dry_run: bool, batch_size: int) -> ReencryptCount:

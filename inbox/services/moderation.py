@@ -107,7 +107,7 @@ def comment_moderate(*, message: Message, action: str, by: AbstractBaseUser | No
     part = {"hide": "hidden", "unhide": "hidden", "delete": "removed"}.get(action)
     if part:
         # The newest change of that part: an older one from a replayed webhook must not undo it.
-        state["change_times"] = {**message.change_times, part: timezone.now().isoformat()}
+        state["change_times"] = {**message.change_times, part: _now_whole_seconds()}
     with transaction.atomic():
         Message.objects.filter(pk=message.pk).update(**state)
         Activity.objects.create(
@@ -127,3 +127,9 @@ def comment_moderate(*, message: Message, action: str, by: AbstractBaseUser | No
     )
     message.refresh_from_db()
     return message
+
+
+def _now_whole_seconds() -> str:
+    """Our change's time as the platform states its own (whole seconds): a platform change
+    made in the same second is not taken for an older one."""
+    return timezone.now().replace(microsecond=0).isoformat()

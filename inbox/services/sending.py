@@ -351,7 +351,12 @@ def _sent(message: Message, result: SendResult) -> None:
     message_mark_sent(message=message, external_id=result.external_id)
     recipient = result.extra.get("recipient_id")
     if recipient and message.conversation.kind != Conversation.Kind.DIRECT and not message.public:
-        private_reply_continue(message=message, recipient_external_id=str(recipient))
+        # The echo may have come first and moved it to the direct conversation already.
+        moved = not Message.objects.filter(
+            pk=message.pk, conversation_id=message.conversation_id
+        ).exists()
+        if not moved:
+            private_reply_continue(message=message, recipient_external_id=str(recipient))
 
 
 def maybe_sent_reason(detail: str) -> str:
@@ -605,13 +610,14 @@ def messages_fail_stale_sending() -> int:
         sending_since__lt=timezone.now() - STALE_SENDING_AFTER,
     ).select_related("conversation__identity", "account", "author")
     count = 0
+    interrupted = _("The send was interrupted.")
     for message in stale:
         try:
             adapter = get_adapter(message.account.kind)
-        except LookupError:
-            _fail(message, maybe_sent_reason(_("The send was interrupted.")), maybe_sent=True)
-        else:
-            _after_unknown(message, adapter, _outbound(message), _("The send was interrupted."))
+            _after_unknown(message, adapter, _outbound(message), interrupted)
+        except Exception:  # noqa: BLE001 - one message's look-up must not stop the sweep
+            log.exception("could not reconcile the interrupted send of message %s", message.pk)
+            _fail(message, maybe_sent_reason(interrupted), maybe_sent=True)
         count += 1
     return count
 
