@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -139,6 +140,8 @@ def web_server(tmp_path: Path, **values: str) -> Iterator[int]:
         timeout=300,
     )
     port = free_port()
+    # A file, not a pipe nobody reads while it runs: a chatty server would block on a full pipe.
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed once the server stopped
     server = subprocess.Popen(
         [
             *(sys.executable, "-m", "uvicorn", "socialcare.asgi:application"),
@@ -147,12 +150,12 @@ def web_server(tmp_path: Path, **values: str) -> Iterator[int]:
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     try:
         deadline = time.monotonic() + 60
         while True:
-            assert server.poll() is None, server.stderr.read().decode()
+            assert server.poll() is None, _output(log)
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
@@ -163,6 +166,12 @@ def web_server(tmp_path: Path, **values: str) -> Iterator[int]:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        log.close()
+
+
+def _output(log) -> str:
+    log.seek(0)
+    return log.read().decode(errors="replace")
 
 
 def ask(port: int, path: str, *, method: str = "GET", proxied_https: bool = False, body=None):

@@ -107,6 +107,7 @@ def test_an_echo_committed_while_marking_it_sent_is_taken_over(world, sending):
     for thread in threads:
         thread.join(timeout=60)
 
+    assert not any(thread.is_alive() for thread in threads)
     assert errors == []
     only_our_copy(sending)
 
@@ -120,6 +121,8 @@ def _until_someone_waits_on_a_lock() -> None:
     deadline = time.monotonic() + LOCK_WAIT_LIMIT
     with connections["default"].cursor() as cursor:
         while time.monotonic() < deadline:
+            # Inside a transaction pg_stat_activity is one snapshot unless cleared.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
             cursor.execute(
                 "SELECT count(*) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND wait_event_type = 'Lock'"
@@ -127,3 +130,5 @@ def _until_someone_waits_on_a_lock() -> None:
             if cursor.fetchone()[0]:
                 return
             time.sleep(0.02)
+    # Without a waiter the two sends never overlapped: the race this test is about did not run.
+    raise AssertionError("nobody waited on the echo's lock")
